@@ -1,0 +1,3 @@
+module cpsfgraph
+
+go 1.26

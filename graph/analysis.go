@@ -1,0 +1,391 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+)
+
+// Limits of the reach analysis.
+const (
+	DefaultMaxHops   = 5
+	MaxMaxHops       = 10
+	DefaultPathLimit = 5
+	MaxPathLimit     = 100
+)
+
+// ReachOptions bound a reach query. Zero values take the defaults.
+type ReachOptions struct {
+	MaxHops   int // 1..MaxMaxHops; 0 means DefaultMaxHops (see ZeroHops)
+	PathLimit int // paths listed per threat, 1..MaxPathLimit; 0 means DefaultPathLimit
+	// ZeroHops asks for maxHops = 0: only entries at the node itself.
+	ZeroHops bool
+}
+
+func (o ReachOptions) resolve() (maxHops, limit int, err error) {
+	maxHops, limit = o.MaxHops, o.PathLimit
+	if maxHops == 0 && !o.ZeroHops {
+		maxHops = DefaultMaxHops
+	}
+	if limit == 0 {
+		limit = DefaultPathLimit
+	}
+	if maxHops < 0 || maxHops > MaxMaxHops {
+		return 0, 0, fmt.Errorf("%w: maxHops %d out of range 0..%d", ErrInvalid, o.MaxHops, MaxMaxHops)
+	}
+	if limit < 1 || limit > MaxPathLimit {
+		return 0, 0, fmt.Errorf("%w: path limit %d out of range 1..%d", ErrInvalid, o.PathLimit, MaxPathLimit)
+	}
+	return maxHops, limit, nil
+}
+
+// Hop is one node of a path with its coverage for the path's threat.
+type Hop struct {
+	Node      string
+	Kind      NodeKind
+	Name      string
+	Component Component
+	Layers    []LayerID
+	HopCoverage
+}
+
+// Path is a chain of compromise from an entry (Hops[0]) to the target (last
+// hop). Its length is len(Hops)-1.
+type Path struct {
+	Hops []Hop
+}
+
+// Len is the number of steps of the path.
+func (p Path) Len() int { return len(p.Hops) - 1 }
+
+// Nodes returns the node IDs along the path.
+func (p Path) Nodes() []string {
+	ids := make([]string, len(p.Hops))
+	for i, h := range p.Hops {
+		ids[i] = h.Node
+	}
+	return ids
+}
+
+// ThreatReach is one threat that reaches an asset: its score and its paths.
+type ThreatReach struct {
+	Threat Threat
+	Score  Score
+	// Paths lists, for the entries nearest to the asset, one path each:
+	// ordered by length, then entry ID; at most the path limit.
+	Paths []Path
+	// Truncated says more entries reach the asset than Paths lists.
+	Truncated bool
+}
+
+// AssetReach answers which threats reach an asset.
+type AssetReach struct {
+	Workspace string
+	Asset     Asset
+	MaxHops   int
+	Threats   []ThreatReach // by risk value (highest first), then threat ID
+}
+
+// Analyzer runs the risk analysis of DESIGN.md section 3 on a Store.
+type Analyzer struct {
+	Store Store
+}
+
+// NewAnalyzer returns an analyzer over s.
+func NewAnalyzer(s Store) *Analyzer { return &Analyzer{Store: s} }
+
+// Env is what every analysis of one workspace loads first: the workspace,
+// the catalog index and the organizations' control statuses.
+type Env struct {
+	Workspace Workspace
+	Index     *Index
+	Statuses  *Statuses
+	Orgs      []Org
+}
+
+// Likelihood returns threat t's likelihood in this workspace (override, else
+// the threat's level, else 2).
+func (e *Env) Likelihood(t *Threat) int {
+	if v, ok := e.Workspace.ThreatLevels[t.ID]; ok && v >= 1 && v <= 3 {
+		return v
+	}
+	if t.Level >= 1 && t.Level <= 3 {
+		return t.Level
+	}
+	return 2
+}
+
+// Threats returns the catalog's threats that exploit at least one risk
+// source, sorted by ID.
+func (e *Env) Threats() []*Threat {
+	var out []*Threat
+	for i := range e.Index.Catalog.Threats {
+		t := &e.Index.Catalog.Threats[i]
+		if len(e.Index.Exploits[t.ID]) > 0 {
+			out = append(out, t)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Load loads the analysis environment of workspace ws.
+func (a *Analyzer) Load(ctx context.Context, ws string) (*Env, error) {
+	w, err := a.Store.Workspace(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := a.Store.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := a.Store.Orgs(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(orgs))
+	for i, o := range orgs {
+		ids[i] = o.ID
+	}
+	sts, err := a.Store.Statuses(ctx, ws, ids)
+	if err != nil {
+		return nil, err
+	}
+	st := &Statuses{ByOrg: map[string][]ControlStatus{}}
+	for _, s := range sts {
+		st.ByOrg[s.Subject] = append(st.ByOrg[s.Subject], s)
+	}
+	return &Env{Workspace: w, Index: NewIndex(cat), Statuses: st, Orgs: orgs}, nil
+}
+
+// ThreatsReaching answers which threats reach asset id of workspace ws
+// within maxHops, with their IPA scores and paths, every hop annotated with
+// its coverage.
+func (a *Analyzer) ThreatsReaching(ctx context.Context, ws, id string, opt ReachOptions) (*AssetReach, error) {
+	maxHops, limit, err := opt.resolve()
+	if err != nil {
+		return nil, err
+	}
+	env, err := a.Load(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	asset, err := a.Store.Asset(ctx, ws, id)
+	if err != nil {
+		return nil, err
+	}
+	threats := env.Threats()
+
+	// Walk against the flow from the asset. Each node found at depth d
+	// reaches the asset in d steps; its smallest parent is its next step on
+	// the lexicographically smallest shortest path.
+	type found struct {
+		node  *NodeFacts
+		depth int
+	}
+	type tstate struct {
+		entries []found // in walk order: by depth, then ID
+		maxV    int
+	}
+	state := make([]tstate, len(threats))
+	next := map[string]string{}
+	facts := map[string]*NodeFacts{}
+	err = a.Store.Walk(ctx, ws, WalkSpec{Starts: []string{id}, Dir: Upstream, MaxHops: maxHops, Parents: true}, func(l Level) bool {
+		for i := range l.Nodes {
+			n := &l.Nodes[i]
+			facts[n.ID] = n
+			if ps := l.Parents[n.ID]; len(ps) > 0 {
+				next[n.ID] = ps[0]
+			}
+			for ti, t := range threats {
+				rss := env.Index.Applicable(t.ID, n)
+				if len(rss) == 0 {
+					continue
+				}
+				s := &state[ti]
+				s.entries = append(s.entries, found{n, l.Depth})
+				if s.maxV < 3 {
+					s.maxV = max(s.maxV, env.Index.coverageOf(rss, n, env.Statuses).Status.Exploitability())
+				}
+			}
+		}
+		// Stop early once no later level can change any answer: every
+		// threat has met an uncovered entry (v is at its maximum) and has
+		// more entries than paths to list.
+		for _, s := range state {
+			if s.maxV < 3 || len(s.entries) <= limit {
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	out := &AssetReach{Workspace: ws, Asset: asset, MaxHops: maxHops}
+	importance := asset.EffectiveImportance()
+	for ti, t := range threats {
+		s := state[ti]
+		if len(s.entries) == 0 {
+			continue
+		}
+		tr := ThreatReach{Threat: *t, Score: NewScore(importance, env.Likelihood(t), s.maxV)}
+		for _, e := range s.entries[:min(limit, len(s.entries))] {
+			var p Path
+			for cur := e.node.ID; ; cur = next[cur] {
+				n := facts[cur]
+				p.Hops = append(p.Hops, env.hop(t.ID, n))
+				if cur == id {
+					break
+				}
+			}
+			tr.Paths = append(tr.Paths, p)
+		}
+		tr.Truncated = len(s.entries) > limit
+		out.Threats = append(out.Threats, tr)
+	}
+	sort.SliceStable(out.Threats, func(i, j int) bool {
+		a, b := out.Threats[i], out.Threats[j]
+		if a.Score.Risk != b.Score.Risk {
+			return a.Score.Risk > b.Score.Risk
+		}
+		return a.Threat.ID < b.Threat.ID
+	})
+	return out, nil
+}
+
+func (e *Env) hop(threat string, n *NodeFacts) Hop {
+	return Hop{Node: n.ID, Kind: n.Kind, Name: n.Name, Component: n.Component, Layers: n.Layers,
+		HopCoverage: e.Index.Coverage(threat, n, e.Statuses)}
+}
+
+// Reached is one asset in a threat's blast radius.
+type Reached struct {
+	Asset string
+	Name  string
+	Hops  int // steps from the nearest entry of the group that sets v
+	Score Score
+	// Path runs from an entry to the asset: a shortest path from the entries
+	// whose exploitability sets the score, ties broken by the smallest node
+	// ID walking back from the asset. Filled only when paths are asked for.
+	Path []string
+}
+
+// BlastRadius answers which assets a threat reaches.
+type BlastRadius struct {
+	Workspace string
+	Threat    Threat
+	MaxHops   int
+	Entries   int       // entry nodes of the threat in the workspace
+	Assets    []Reached // by risk value (highest first), then hops, then asset ID
+}
+
+// AssetsReachedBy answers which assets threat id reaches in workspace ws
+// within maxHops, ranked by risk value.
+func (a *Analyzer) AssetsReachedBy(ctx context.Context, ws, id string, opt ReachOptions) (*BlastRadius, error) {
+	maxHops, _, err := opt.resolve()
+	if err != nil {
+		return nil, err
+	}
+	env, err := a.Load(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	t := env.Index.Threats[id]
+	if t == nil {
+		return nil, &NotFoundError{Kind: "threat", ID: id}
+	}
+	br := &BlastRadius{Workspace: ws, Threat: *t, MaxHops: maxHops}
+	reached, entries, err := a.reach(ctx, env, t, maxHops, true)
+	if err != nil {
+		return nil, err
+	}
+	br.Entries = entries
+	br.Assets = reached
+	sortReached(br.Assets)
+	return br, nil
+}
+
+func sortReached(rs []Reached) {
+	sort.Slice(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		if a.Score.Risk != b.Score.Risk {
+			return a.Score.Risk > b.Score.Risk
+		}
+		if a.Hops != b.Hops {
+			return a.Hops < b.Hops
+		}
+		return a.Asset < b.Asset
+	})
+}
+
+// reach computes the assets threat t reaches within maxHops, each with its
+// score. Entries are grouped by exploitability; the groups are walked
+// downstream from the easiest (v = 3) to the hardest (v = 1), and an asset
+// takes the v of the first group that reaches it: the attacker takes the
+// easiest way in.
+func (a *Analyzer) reach(ctx context.Context, env *Env, t *Threat, maxHops int, withPaths bool) ([]Reached, int, error) {
+	cells := env.Index.Cells(t.ID)
+	if len(cells) == 0 {
+		return nil, 0, nil
+	}
+	entries, err := a.Store.Entries(ctx, env.Workspace.ID, cells)
+	if err != nil {
+		return nil, 0, err
+	}
+	var groups [4][]string
+	for i := range entries {
+		n := &entries[i]
+		v := env.Index.Coverage(t.ID, n, env.Statuses).Status.Exploitability()
+		groups[v] = append(groups[v], n.ID)
+	}
+	tl := env.Likelihood(t)
+	seen := map[string]bool{}
+	var out []Reached
+	for v := 3; v >= 1; v-- {
+		if len(groups[v]) == 0 {
+			continue
+		}
+		parent := map[string]string{}
+		var found []Reached
+		err := a.Store.Walk(ctx, env.Workspace.ID, WalkSpec{Starts: groups[v], Dir: Downstream, MaxHops: maxHops, Parents: withPaths}, func(l Level) bool {
+			for i := range l.Nodes {
+				n := &l.Nodes[i]
+				if withPaths {
+					if ps := l.Parents[n.ID]; len(ps) > 0 {
+						parent[n.ID] = ps[0]
+					}
+				}
+				if n.Kind != KindAsset || seen[n.ID] {
+					continue
+				}
+				seen[n.ID] = true
+				found = append(found, Reached{Asset: n.ID, Name: n.Name, Hops: l.Depth, Score: NewScore(n.Importance, tl, v)})
+			}
+			return true
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+		if withPaths {
+			for i := range found {
+				var p []string
+				for cur := found[i].Asset; ; {
+					p = append(p, cur)
+					nx, ok := parent[cur]
+					if !ok {
+						break
+					}
+					cur = nx
+				}
+				slices.Reverse(p)
+				found[i].Path = p
+			}
+		}
+		out = append(out, found...)
+	}
+	return out, len(entries), nil
+}
+

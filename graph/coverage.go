@@ -1,0 +1,226 @@
+package graph
+
+import (
+	"slices"
+	"sort"
+)
+
+// Index is the catalog arranged for the analysis: which controls and
+// requirements mitigate each risk source, which risk sources each threat
+// exploits. Build it with NewIndex; it is read-only afterwards.
+type Index struct {
+	Catalog     *Catalog
+	Threats     map[string]*Threat
+	RiskSources map[string]*RiskSource
+	Controls    map[ControlRef]*Control
+	// Exploits lists, per threat, the risk sources it exploits, sorted by ID.
+	Exploits map[string][]*RiskSource
+	// Mitigating lists, per risk source, the controls that mitigate it,
+	// directly (MITIGATES) or through a requirement (MAPS_TO a requirement
+	// that MITIGATES it), sorted.
+	Mitigating map[string][]ControlRef
+	// RequirementsFor lists, per risk source, the requirements that mitigate
+	// it, sorted.
+	RequirementsFor map[string][]string
+	// ControlsFor lists, per requirement, the controls that MAPS_TO it.
+	ControlsFor map[string][]ControlRef
+	// FunctionOf gives each requirement's CPSF function.
+	FunctionOf map[string]string
+}
+
+// NewIndex indexes a catalog.
+func NewIndex(c *Catalog) *Index {
+	ix := &Index{
+		Catalog:         c,
+		Threats:         map[string]*Threat{},
+		RiskSources:     map[string]*RiskSource{},
+		Controls:        map[ControlRef]*Control{},
+		Exploits:        map[string][]*RiskSource{},
+		Mitigating:      map[string][]ControlRef{},
+		RequirementsFor: map[string][]string{},
+		ControlsFor:     map[string][]ControlRef{},
+		FunctionOf:      map[string]string{},
+	}
+	for i := range c.Threats {
+		ix.Threats[c.Threats[i].ID] = &c.Threats[i]
+	}
+	for i := range c.RiskSources {
+		ix.RiskSources[c.RiskSources[i].ID] = &c.RiskSources[i]
+	}
+	for i := range c.Controls {
+		ix.Controls[c.Controls[i].Ref()] = &c.Controls[i]
+	}
+	for _, r := range c.Requirements {
+		ix.FunctionOf[r.ID] = r.Function
+	}
+	reqMitigates := map[string][]string{} // requirement -> risk sources
+	for _, m := range c.Mappings {
+		switch m.Type {
+		case RelExploits:
+			if rs := ix.RiskSources[m.To]; rs != nil {
+				ix.Exploits[m.From] = append(ix.Exploits[m.From], rs)
+			}
+		case RelMitigates:
+			if m.FromControl {
+				if ref, err := ParseControlRef(m.From); err == nil {
+					ix.Mitigating[m.To] = append(ix.Mitigating[m.To], ref)
+				}
+			} else {
+				ix.RequirementsFor[m.To] = append(ix.RequirementsFor[m.To], m.From)
+				reqMitigates[m.From] = append(reqMitigates[m.From], m.To)
+			}
+		case RelMapsTo:
+			if ref, err := ParseControlRef(m.From); err == nil {
+				ix.ControlsFor[m.To] = append(ix.ControlsFor[m.To], ref)
+			}
+		}
+	}
+	for req, ctrls := range ix.ControlsFor {
+		for _, rs := range reqMitigates[req] {
+			ix.Mitigating[rs] = append(ix.Mitigating[rs], ctrls...)
+		}
+	}
+	for k, v := range ix.Exploits {
+		sort.Slice(v, func(i, j int) bool { return v[i].ID < v[j].ID })
+		ix.Exploits[k] = slices.CompactFunc(v, func(a, b *RiskSource) bool { return a.ID == b.ID })
+	}
+	for k, v := range ix.Mitigating {
+		slices.SortFunc(v, ControlRef.Compare)
+		ix.Mitigating[k] = slices.Compact(v)
+	}
+	for k, v := range ix.RequirementsFor {
+		slices.Sort(v)
+		ix.RequirementsFor[k] = slices.Compact(v)
+	}
+	for k, v := range ix.ControlsFor {
+		slices.SortFunc(v, ControlRef.Compare)
+		ix.ControlsFor[k] = slices.Compact(v)
+	}
+	return ix
+}
+
+// Cells returns the (layer, component) cells where threat t enters, sorted.
+func (ix *Index) Cells(threat string) []Cell {
+	var cells []Cell
+	for _, rs := range ix.Exploits[threat] {
+		c := rs.Cell()
+		if !slices.Contains(cells, c) {
+			cells = append(cells, c)
+		}
+	}
+	slices.SortFunc(cells, func(a, b Cell) int {
+		if a.Layer != b.Layer {
+			if a.Layer < b.Layer {
+				return -1
+			}
+			return 1
+		}
+		return compareComponent(a.Component, b.Component)
+	})
+	return cells
+}
+
+func compareComponent(a, b Component) int {
+	return slices.Index(Components, a) - slices.Index(Components, b)
+}
+
+// Applicable returns the risk sources threat t exploits that apply at node n
+// (same component, layer among the node's layers), sorted by ID.
+func (ix *Index) Applicable(threat string, n *NodeFacts) []*RiskSource {
+	var out []*RiskSource
+	for _, rs := range ix.Exploits[threat] {
+		if n.InCell(rs.Cell()) {
+			out = append(out, rs)
+		}
+	}
+	return out
+}
+
+// Gap is a risk source not fully covered at a hop, with what would cover it.
+type Gap struct {
+	RiskSource   string
+	Weight       float64      // coverage reached so far: 0 or 0.5
+	Requirements []string     // requirements that mitigate it
+	Controls     []ControlRef // controls that would cover it (not yet implemented there)
+}
+
+// HopCoverage is the coverage of one node for one threat.
+type HopCoverage struct {
+	Status      CoverageStatus
+	Coverage    float64      // mean weight over the applicable risk sources (0..1)
+	RiskSources []string     // applicable risk sources
+	Covering    []ControlRef // controls that count (implemented or partial) here
+	Gaps        []Gap        // applicable risk sources not fully covered
+}
+
+// Statuses gives the controls in force at a node: its own (PROTECTED_BY for
+// an asset, IMPLEMENTS for an organization) and its organization's.
+type Statuses struct {
+	// ByOrg holds each organization's IMPLEMENTS statuses.
+	ByOrg map[string][]ControlStatus
+}
+
+// weightAt returns the best weight of control c at node n: the highest of
+// the node's own status and its organization's.
+func (s *Statuses) weightAt(n *NodeFacts, c ControlRef) float64 {
+	w := 0.0
+	for _, st := range n.Statuses {
+		if st.Control == c {
+			w = max(w, st.Status.Weight())
+		}
+	}
+	if n.Kind == KindAsset && n.Org != "" {
+		for _, st := range s.ByOrg[n.Org] {
+			if st.Control == c {
+				w = max(w, st.Status.Weight())
+			}
+		}
+	}
+	return w
+}
+
+// Coverage computes the coverage of node n for threat t. A risk source is
+// covered with the best weight among the controls that mitigate it and are
+// in force at n (implemented 1, partial 1/2, planned and none 0).
+func (ix *Index) Coverage(threat string, n *NodeFacts, st *Statuses) HopCoverage {
+	return ix.coverageOf(ix.Applicable(threat, n), n, st)
+}
+
+func (ix *Index) coverageOf(rss []*RiskSource, n *NodeFacts, st *Statuses) HopCoverage {
+	var h HopCoverage
+	if len(rss) == 0 {
+		h.Status = NotApplicable
+		return h
+	}
+	sum := 0.0
+	for _, rs := range rss {
+		h.RiskSources = append(h.RiskSources, rs.ID)
+		best := 0.0
+		var missing []ControlRef
+		for _, c := range ix.Mitigating[rs.ID] {
+			w := st.weightAt(n, c)
+			if w > 0 && !slices.Contains(h.Covering, c) {
+				h.Covering = append(h.Covering, c)
+			}
+			if w < 1 {
+				missing = append(missing, c)
+			}
+			best = max(best, w)
+		}
+		sum += best
+		if best < 1 {
+			h.Gaps = append(h.Gaps, Gap{RiskSource: rs.ID, Weight: best, Requirements: ix.RequirementsFor[rs.ID], Controls: missing})
+		}
+	}
+	slices.SortFunc(h.Covering, ControlRef.Compare)
+	h.Coverage = sum / float64(len(rss))
+	switch {
+	case sum == float64(len(rss)):
+		h.Status = Covered
+	case sum == 0:
+		h.Status = Uncovered
+	default:
+		h.Status = PartlyCovered
+	}
+	return h
+}

@@ -1,0 +1,354 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+)
+
+// Pair is one (threat, asset) pair the analysis found: the threat reaches
+// the asset within maxHops.
+type Pair struct {
+	Threat string
+	Asset  string
+	Hops   int
+	Score  Score
+}
+
+// IPACell is one cell of IPA's 3 x 3 risk matrix: importance x damage
+// likelihood, with the pairs that fall in it.
+type IPACell struct {
+	Importance int // 1..3 (row)
+	Damage     int // 1..3 (column)
+	Risk       int // importance x damage
+	Band       Band
+	Count      int
+	Pairs      []Pair // sorted by threat, then asset
+}
+
+// IPAHeatmap is IPA's risk matrix of a workspace: every (threat, asset) pair
+// counted in the cell of its importance and damage likelihood.
+type IPAHeatmap struct {
+	Workspace string
+	MaxHops   int
+	// Cells lists all nine cells, importance 3 first, damage 3 first.
+	Cells []IPACell
+	Pairs int
+}
+
+// Cell returns the cell for (importance, damage).
+func (h *IPAHeatmap) Cell(importance, damage int) *IPACell {
+	return &h.Cells[(3-importance)*3+(3-damage)]
+}
+
+// Pairs computes every (threat, asset) pair of the workspace within maxHops,
+// sorted by threat, then asset.
+func (a *Analyzer) Pairs(ctx context.Context, env *Env, maxHops int) ([]Pair, error) {
+	var pairs []Pair
+	for _, t := range env.Threats() {
+		rs, _, err := a.reach(ctx, env, t, maxHops, false)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			pairs = append(pairs, Pair{Threat: t.ID, Asset: r.Asset, Hops: r.Hops, Score: r.Score})
+		}
+	}
+	sort.Slice(pairs, func(i, j int) bool {
+		if pairs[i].Threat != pairs[j].Threat {
+			return pairs[i].Threat < pairs[j].Threat
+		}
+		return pairs[i].Asset < pairs[j].Asset
+	})
+	return pairs, nil
+}
+
+// checkHops validates a whole-workspace maxHops: < 0 takes the default.
+func checkHops(h int) (int, error) {
+	if h < 0 {
+		return DefaultMaxHops, nil
+	}
+	if h > MaxMaxHops {
+		return 0, fmt.Errorf("%w: maxHops %d out of range 0..%d", ErrInvalid, h, MaxMaxHops)
+	}
+	return h, nil
+}
+
+// HeatmapIPA computes IPA's risk matrix for workspace ws. maxHops < 0 takes
+// the default.
+func (a *Analyzer) HeatmapIPA(ctx context.Context, ws string, maxHops int) (*IPAHeatmap, error) {
+	maxHops, err := checkHops(maxHops)
+	if err != nil {
+		return nil, err
+	}
+	env, err := a.Load(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	pairs, err := a.Pairs(ctx, env, maxHops)
+	if err != nil {
+		return nil, err
+	}
+	return NewIPAHeatmap(ws, maxHops, pairs), nil
+}
+
+// NewIPAHeatmap arranges pairs into IPA's matrix.
+func NewIPAHeatmap(ws string, maxHops int, pairs []Pair) *IPAHeatmap {
+	h := &IPAHeatmap{Workspace: ws, MaxHops: maxHops, Pairs: len(pairs)}
+	for imp := 3; imp >= 1; imp-- {
+		for d := 3; d >= 1; d-- {
+			r := RiskValue(imp, d)
+			h.Cells = append(h.Cells, IPACell{Importance: imp, Damage: d, Risk: r, Band: BandOf(r)})
+		}
+	}
+	for _, p := range pairs {
+		c := h.Cell(p.Score.Importance, p.Score.Damage)
+		c.Count++
+		c.Pairs = append(c.Pairs, p)
+	}
+	return h
+}
+
+// CPSFCell is one (layer, component) cell of the CPSF map.
+type CPSFCell struct {
+	Layer     LayerID
+	Component Component
+	Assets    int // assets in the cell (an asset on two layers counts in both)
+	Orgs      int // organizations (only layer L1, component organization)
+	// Pairs counts the (threat, asset) pairs of the cell's assets; MaxRisk
+	// and Band are the highest risk value among them (the residual risk),
+	// HighPairs those in band 大.
+	Pairs     int
+	MaxRisk   int
+	Band      Band // "" when no pair
+	HighPairs int
+	// RiskSources counts the catalog's risk sources of the cell; Assessed
+	// the (node, risk source) pairs assessed; Coverage their mean coverage
+	// (implemented 1, partial 1/2), 0 when nothing was assessed.
+	RiskSources  int
+	Assessed     int
+	Coverage     float64
+	Requirements []string // requirements that mitigate the cell's risk sources
+}
+
+// CPSFHeatmap is the layer x component map of a workspace.
+type CPSFHeatmap struct {
+	Workspace string
+	MaxHops   int
+	Cells     []CPSFCell // layers L1..L3, components in CPSF order
+}
+
+// Cell returns the cell of (layer, component).
+func (h *CPSFHeatmap) Cell(l LayerID, c Component) *CPSFCell {
+	return &h.Cells[slices.Index(Layers, l)*len(Components)+slices.Index(Components, c)]
+}
+
+// HeatmapCPSF computes the CPSF layer x component map of workspace ws.
+func (a *Analyzer) HeatmapCPSF(ctx context.Context, ws string, maxHops int) (*CPSFHeatmap, error) {
+	maxHops, err := checkHops(maxHops)
+	if err != nil {
+		return nil, err
+	}
+	env, err := a.Load(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	pairs, err := a.Pairs(ctx, env, maxHops)
+	if err != nil {
+		return nil, err
+	}
+	var all []Cell
+	for _, l := range Layers {
+		for _, c := range Components {
+			all = append(all, Cell{l, c})
+		}
+	}
+	nodes, err := a.Store.Entries(ctx, ws, all)
+	if err != nil {
+		return nil, err
+	}
+	h := &CPSFHeatmap{Workspace: ws, MaxHops: maxHops}
+	bycell := map[Cell][]*RiskSource{}
+	for i := range env.Index.Catalog.RiskSources {
+		rs := &env.Index.Catalog.RiskSources[i]
+		bycell[rs.Cell()] = append(bycell[rs.Cell()], rs)
+	}
+	for _, c := range all {
+		cell := CPSFCell{Layer: c.Layer, Component: c.Component, RiskSources: len(bycell[c])}
+		var reqs []string
+		for _, rs := range bycell[c] {
+			reqs = append(reqs, env.Index.RequirementsFor[rs.ID]...)
+		}
+		slices.Sort(reqs)
+		cell.Requirements = slices.Compact(reqs)
+		h.Cells = append(h.Cells, cell)
+	}
+	cellsOf := map[string][]*CPSFCell{}
+	sums := make([]float64, len(h.Cells))
+	for i := range nodes {
+		n := &nodes[i]
+		for _, l := range n.Layers {
+			c := h.Cell(l, n.Component)
+			if n.Kind == KindAsset {
+				c.Assets++
+				cellsOf[n.ID] = append(cellsOf[n.ID], c)
+			} else {
+				c.Orgs++
+			}
+			rss := bycell[Cell{l, n.Component}]
+			if len(rss) == 0 {
+				continue
+			}
+			cov := env.Index.coverageOf(rss, n, env.Statuses)
+			c.Assessed += len(rss)
+			sums[slices.Index(Layers, l)*len(Components)+slices.Index(Components, n.Component)] += cov.Coverage * float64(len(rss))
+		}
+	}
+	for i := range h.Cells {
+		if h.Cells[i].Assessed > 0 {
+			h.Cells[i].Coverage = sums[i] / float64(h.Cells[i].Assessed)
+		}
+	}
+	for _, p := range pairs {
+		for _, c := range cellsOf[p.Asset] {
+			c.Pairs++
+			if p.Score.Risk > c.MaxRisk {
+				c.MaxRisk = p.Score.Risk
+				c.Band = p.Score.Band
+			}
+			if p.Score.Band == BandHigh {
+				c.HighPairs++
+			}
+		}
+	}
+	return h, nil
+}
+
+// Functions are CPSF's function groups, the columns of the supply-chain map.
+var Functions = []string{"Identify", "Protect", "Detect", "Respond/Recover"}
+
+// FunctionOf normalizes a requirement's function to one of Functions
+// ("Identify (inferred ...)" -> "Identify"); "" when none fits.
+func FunctionOf(f string) string {
+	for _, x := range Functions {
+		if len(f) >= len(x) && f[:len(x)] == x {
+			return x
+		}
+	}
+	return ""
+}
+
+// SupplyCell is one (organization, function) cell of the supply-chain map.
+type SupplyCell struct {
+	Function     string
+	Requirements int     // catalog requirements of the function
+	Covered      float64 // requirements met by the organization's controls (partial = 1/2)
+	Coverage     float64 // Covered / Requirements, 0 when there are none
+}
+
+// SupplyRow is one organization of the supply-chain map.
+type SupplyRow struct {
+	Org            Org
+	Tier           int // SUPPLIES steps to an organization of role self; 0 = self; -1 = not linked
+	AssetsSupplied int // assets SUPPLIED_BY the organization
+	Cells          []SupplyCell
+}
+
+// SupplyHeatmap is the supply-chain map: organization x CPSF function.
+type SupplyHeatmap struct {
+	Workspace string
+	Rows      []SupplyRow // by tier (self first, unlinked last), then ID
+}
+
+// HeatmapSupply computes the supply-chain map of workspace ws: for each
+// organization and CPSF function, how many of the function's requirements
+// the organization meets through controls it implements that MAPS_TO them.
+func (a *Analyzer) HeatmapSupply(ctx context.Context, ws string) (*SupplyHeatmap, error) {
+	env, err := a.Load(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	edges, err := a.Store.Edges(ctx, ws, "")
+	if err != nil {
+		return nil, err
+	}
+	supplies := map[string][]string{} // o2 <- o1
+	supplied := map[string]int{}
+	for _, e := range edges {
+		switch e.Type {
+		case RelSupplies:
+			supplies[e.To] = append(supplies[e.To], e.From)
+		case RelSuppliedBy:
+			supplied[e.To]++
+		}
+	}
+	tier := map[string]int{}
+	var frontier []string
+	for _, o := range env.Orgs {
+		if o.Role == RoleSelf {
+			tier[o.ID] = 0
+			frontier = append(frontier, o.ID)
+		}
+	}
+	for d := 1; len(frontier) > 0; d++ {
+		var nextF []string
+		for _, o := range frontier {
+			for _, s := range supplies[o] {
+				if _, ok := tier[s]; !ok {
+					tier[s] = d
+					nextF = append(nextF, s)
+				}
+			}
+		}
+		frontier = nextF
+	}
+	reqsByFn := map[string][]string{}
+	for _, r := range env.Index.Catalog.Requirements {
+		if f := FunctionOf(r.Function); f != "" {
+			reqsByFn[f] = append(reqsByFn[f], r.ID)
+		}
+	}
+	h := &SupplyHeatmap{Workspace: ws}
+	for _, o := range env.Orgs {
+		t, ok := tier[o.ID]
+		if !ok {
+			t = -1
+		}
+		row := SupplyRow{Org: o, Tier: t, AssetsSupplied: supplied[o.ID]}
+		best := map[ControlRef]float64{}
+		for _, s := range env.Statuses.ByOrg[o.ID] {
+			best[s.Control] = max(best[s.Control], s.Status.Weight())
+		}
+		for _, f := range Functions {
+			c := SupplyCell{Function: f, Requirements: len(reqsByFn[f])}
+			for _, r := range reqsByFn[f] {
+				w := 0.0
+				for _, ctl := range env.Index.ControlsFor[r] {
+					w = max(w, best[ctl])
+				}
+				c.Covered += w
+			}
+			if c.Requirements > 0 {
+				c.Coverage = c.Covered / float64(c.Requirements)
+			}
+			row.Cells = append(row.Cells, c)
+		}
+		h.Rows = append(h.Rows, row)
+	}
+	sort.SliceStable(h.Rows, func(i, j int) bool {
+		a, b := h.Rows[i], h.Rows[j]
+		ta, tb := a.Tier, b.Tier
+		if ta < 0 {
+			ta = 1 << 30
+		}
+		if tb < 0 {
+			tb = 1 << 30
+		}
+		if ta != tb {
+			return ta < tb
+		}
+		return a.Org.ID < b.Org.ID
+	})
+	return h, nil
+}
