@@ -388,4 +388,3 @@ func (a *Analyzer) reach(ctx context.Context, env *Env, t *Threat, maxHops int, 
 	}
 	return out, len(entries), nil
 }
-

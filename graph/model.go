@@ -264,17 +264,17 @@ type Org struct {
 
 // Asset is an asset of a workspace.
 type Asset struct {
-	ID          string
-	Name        string
-	Component   Component
-	Layers      []LayerID // sorted, no duplicates
-	C, I, A     int       // confidentiality, integrity, availability 1..3 (0 = not rated)
-	Importance  int       // 1..3; 0 = derive from C/I/A (see Importance)
-	Category    string    // business category 業務分類
-	Media       string    // storage / media 媒体・保存先
-	Owner       string    // owning organization ID (OWNED_BY); "" = none
-	PersonalInfo []string // personal-information kinds held
-	Exposure    []string  // exposure flags (internet-facing, remote-access, ...)
+	ID           string
+	Name         string
+	Component    Component
+	Layers       []LayerID // sorted, no duplicates
+	C, I, A      int       // confidentiality, integrity, availability 1..3 (0 = not rated)
+	Importance   int       // 1..3; 0 = derive from C/I/A (see Importance)
+	Category     string    // business category 業務分類
+	Media        string    // storage / media 媒体・保存先
+	Owner        string    // owning organization ID (OWNED_BY); "" = none
+	PersonalInfo []string  // personal-information kinds held
+	Exposure     []string  // exposure flags (internet-facing, remote-access, ...)
 	Stamp
 }
 
