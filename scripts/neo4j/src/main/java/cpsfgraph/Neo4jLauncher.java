@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
@@ -48,30 +48,19 @@ public final class Neo4jLauncher {
         Path home = temporary ? Files.createTempDirectory("cpsfgraph-neo4j-") : Path.of(dataDirArg);
         Files.createDirectories(home);
         Path portFile = portFileArg.isEmpty() ? null : Path.of(portFileArg).toAbsolutePath();
+        System.err.println("neo4j-launcher: data in " + home + (temporary ? " (temporary)" : ""));
 
-        long t0 = System.nanoTime();
+        // Registered first so that the temporary folder is also removed when startup fails.
         Log4jLogProvider userLog = new Log4jLogProvider(System.err);
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
-                .setUserLogProvider(userLog)
-                .setConfig(GraphDatabaseSettings.auth_enabled, false)
-                .setConfig(GraphDatabaseSettings.udc_enabled, false) // no usage reports: no network here
-                .setConfig(BoltConnector.enabled, true)
-                .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
-                .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
-                .setConfig(HttpConnector.enabled, false)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
-                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, ByteUnit.mebiBytes(512))
-                .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
-                // Netty's default 2 s quiet period per Bolt event loop group makes shutdown take ~10 s.
-                .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
-                .build();
-
-        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicReference<DatabaseManagementService> running = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("neo4j-launcher: shutting down");
             long s0 = System.nanoTime();
             try {
-                dbms.shutdown();
+                DatabaseManagementService dbms = running.get();
+                if (dbms != null) {
+                    dbms.shutdown();
+                }
             } catch (Throwable t) {
                 t.printStackTrace();
             }
@@ -87,8 +76,18 @@ public final class Neo4jLauncher {
                 e.printStackTrace();
             }
             System.err.printf("neo4j-launcher: stopped in %d ms%n", (System.nanoTime() - s0) / 1_000_000);
-            stopped.countDown();
         }, "neo4j-launcher-shutdown"));
+
+        long t0 = System.nanoTime();
+        DatabaseManagementService dbms;
+        try {
+            dbms = start(home, port, pageCacheMb, userLog);
+            running.set(dbms);
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            System.exit(1); // runs the shutdown hook, which removes the temporary folder
+            return;
+        }
 
         GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
         if (!db.isAvailable(Duration.ofMinutes(3).toMillis())) {
@@ -105,11 +104,28 @@ public final class Neo4jLauncher {
             Files.writeString(tmp, boltPort + "\n");
             Files.move(tmp, portFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
-        System.err.printf("neo4j-launcher: ready in %d ms, data in %s%n", (System.nanoTime() - t0) / 1_000_000, home);
+        System.err.printf("neo4j-launcher: ready in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         System.out.println("BOLT_URI=bolt://127.0.0.1:" + boltPort);
         System.out.flush();
 
-        stopped.await(); // park until a signal runs the shutdown hook
+        Thread.currentThread().join(); // park; SIGTERM/SIGINT run the shutdown hook
+    }
+
+    private static DatabaseManagementService start(Path home, int port, long pageCacheMb, Log4jLogProvider userLog) {
+        return new DatabaseManagementServiceBuilder(home)
+                .setUserLogProvider(userLog) // Neo4j's user log (neo4j.log) goes to stderr
+                .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                .setConfig(GraphDatabaseSettings.udc_enabled, false) // no usage reports: no network here
+                .setConfig(BoltConnector.enabled, true)
+                .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+                .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
+                .setConfig(HttpConnector.enabled, false)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
+                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, ByteUnit.mebiBytes(512))
+                .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
+                // Netty's default 2 s quiet period per Bolt event loop group makes shutdown take ~10 s.
+                .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
+                .build();
     }
 
     /** Value of "--name VALUE" or "--name=VALUE", else the environment variable, else the default. */
