@@ -85,23 +85,23 @@ type Kind int
 
 // Asset kinds. Each has one component and fixed layers (see kinds).
 const (
-	KindDept        Kind = iota // department: organization, L1
-	KindStaff                   // office staff: people, L1+L3
-	KindOperator                // factory operator: people, L1+L2
-	KindAdmin                   // IT administrator: people, L1+L3
-	KindProcBiz                 // business procedure: procedures, L1
-	KindProcOT                  // factory operating procedure: procedures, L2
-	KindProcIT                  // IT operating procedure: procedures, L3
-	KindPC                      // office PC: systems, L3
-	KindServer                  // in-house server: systems, L3
-	KindNetwork                 // switch, router, gateway: systems, L3
-	KindApp                     // business application: systems, L3
-	KindCloud                   // external cloud service: systems, L1+L3
-	KindDevice                  // IoT / factory device: things, L2
-	KindOTGateway               // OT gateway / HMI: things, L2+L3
-	KindPaper                   // paper documents: things, L2
-	KindRemovable               // removable media: things, L2
-	KindData                    // information asset: data, L3 (L2 on physical media)
+	KindDept      Kind = iota // department: organization, L1
+	KindStaff                 // office staff: people, L1+L3
+	KindOperator              // factory operator: people, L1+L2
+	KindAdmin                 // IT administrator: people, L1+L3
+	KindProcBiz               // business procedure: procedures, L1
+	KindProcOT                // factory operating procedure: procedures, L2
+	KindProcIT                // IT operating procedure: procedures, L3
+	KindPC                    // office PC: systems, L3
+	KindServer                // in-house server: systems, L3
+	KindNetwork               // switch, router, gateway: systems, L3
+	KindApp                   // business application: systems, L3
+	KindCloud                 // external cloud service: systems, L1+L3
+	KindDevice                // IoT / factory device: things, L2
+	KindOTGateway             // OT gateway / HMI: things, L2+L3
+	KindPaper                 // paper documents: things, L2
+	KindRemovable             // removable media: things, L2
+	KindData                  // information asset: data, L3 (L2 on physical media)
 	numKinds
 )
 
