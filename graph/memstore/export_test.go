@@ -1,0 +1,10 @@
+package memstore
+
+// SetBeforeRename installs f as the hook that runs between writing the
+// temporary file and renaming it over the store file, and returns a
+// function that restores the previous hook.
+func SetBeforeRename(f func(tmp string) error) (restore func()) {
+	old := beforeRename
+	beforeRename = f
+	return func() { beforeRename = old }
+}

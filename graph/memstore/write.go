@@ -1,0 +1,457 @@
+package memstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"cpsfgraph/graph"
+)
+
+// txn stages one Write: the run's upserts and removals in the order they
+// came, the later of two puts of the same key winning.
+type txn struct {
+	spec graph.WriteSpec
+	now  time.Time
+	cat  *catalogState
+	err  error // first put error; sticks
+
+	orgs        map[string]*graph.Org
+	orgOrder    []string
+	assets      map[string]*graph.Asset
+	assetOrder  []string
+	edges       map[graph.EdgeKey]*graph.Edge // nil = remove
+	edgeOrder   []graph.EdgeKey
+	statuses    map[graph.StatusKey]*graph.ControlStatus // nil = remove
+	statusOrder []graph.StatusKey
+}
+
+// Write applies one import run atomically; see graph.Store. fill runs with
+// the writer lock held: it may read the store but must not write to it.
+func (s *Store) Write(ctx context.Context, spec graph.WriteSpec, fill func(put func(graph.Batch) error) error) (graph.WriteReport, error) {
+	var rep graph.WriteReport
+	what := fmt.Sprintf("memstore: write to workspace %q (source %q, run %q)", spec.Workspace, spec.Source, spec.Run)
+	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
+	switch {
+	case spec.Source == "":
+		return rep, fmt.Errorf("%s: %w", what, invalidf("source is required"))
+	case spec.Run == "":
+		return rep, fmt.Errorf("%s: %w", what, invalidf("run is required"))
+	case fill == nil:
+		return rep, fmt.Errorf("%s: %w", what, invalidf("fill is nil"))
+	}
+	st, err := s.lockWrite()
+	if err != nil {
+		return rep, err
+	}
+	defer s.wmu.Unlock()
+	old, err := st.workspace(spec.Workspace)
+	if err != nil {
+		return rep, err
+	}
+	now := spec.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	t := &txn{
+		spec: spec, now: utc(now), cat: st.cat,
+		orgs: map[string]*graph.Org{}, assets: map[string]*graph.Asset{},
+		edges: map[graph.EdgeKey]*graph.Edge{}, statuses: map[graph.StatusKey]*graph.ControlStatus{},
+	}
+	ferr := fill(t.put)
+	if t.err != nil {
+		return rep, fmt.Errorf("%s: %w", what, t.err)
+	}
+	if ferr != nil {
+		return rep, fmt.Errorf("%s: %w", what, ferr)
+	}
+	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
+	next, rep, err := t.apply(old.index)
+	if err != nil {
+		return graph.WriteReport{}, fmt.Errorf("%s: %w", what, err)
+	}
+	if spec.DryRun {
+		return rep, nil
+	}
+	ws := cloneMap(st.ws)
+	ws[spec.Workspace] = buildState(old.info, next)
+	if err := s.commit(st.withWorkspaces(ws)); err != nil {
+		return graph.WriteReport{}, fmt.Errorf("%s: %w", what, err)
+	}
+	return rep, nil
+}
+
+// put validates and stages one batch. Items are copied: the caller may
+// reuse the batch.
+func (t *txn) put(b graph.Batch) error {
+	if t.err != nil {
+		return t.err
+	}
+	if err := t.stage(b); err != nil {
+		t.err = err
+		return err
+	}
+	return nil
+}
+
+func (t *txn) stamp() graph.Stamp {
+	return graph.Stamp{Source: t.spec.Source, Run: t.spec.Run, LastSeen: t.now}
+}
+
+func (t *txn) stage(b graph.Batch) error {
+	for _, o := range b.Orgs {
+		if err := checkOrg(&o); err != nil {
+			return err
+		}
+		o.Stamp = t.stamp()
+		if _, ok := t.orgs[o.ID]; !ok {
+			t.orgOrder = append(t.orgOrder, o.ID)
+		}
+		t.orgs[o.ID] = &o
+	}
+	for i := range b.Assets {
+		a, err := normalizeAsset(&b.Assets[i])
+		if err != nil {
+			return err
+		}
+		a.Stamp = t.stamp()
+		if _, ok := t.assets[a.ID]; !ok {
+			t.assetOrder = append(t.assetOrder, a.ID)
+		}
+		t.assets[a.ID] = a
+	}
+	for _, e := range b.Edges {
+		if !graph.ValidEdgeType(e.Type) {
+			return invalidf("edge %s %q -> %q: type %q is not a company relationship type", e.Type, e.From, e.To, e.Type)
+		}
+		e.Stamp = t.stamp()
+		t.stageEdge(e.Key(), &e)
+	}
+	for _, c := range b.Statuses {
+		if !graph.ValidStatus(c.Status) {
+			return invalidf("status of %q on control %s: status %q is not implemented, partial, planned or none", c.Subject, c.Control, c.Status)
+		}
+		if !t.cat.controls[c.Control] {
+			return invalidf("status of %q on control %s: control %s is not in the catalog", c.Subject, c.Control, c.Control)
+		}
+		c.Stamp = t.stamp()
+		t.stageStatus(c.Key(), &c)
+	}
+	for _, k := range b.RemoveEdges {
+		t.stageEdge(k, nil)
+	}
+	for _, k := range b.RemoveStatuses {
+		t.stageStatus(k, nil)
+	}
+	return nil
+}
+
+func (t *txn) stageEdge(k graph.EdgeKey, e *graph.Edge) {
+	if _, ok := t.edges[k]; !ok {
+		t.edgeOrder = append(t.edgeOrder, k)
+	}
+	t.edges[k] = e
+}
+
+func (t *txn) stageStatus(k graph.StatusKey, c *graph.ControlStatus) {
+	if _, ok := t.statuses[k]; !ok {
+		t.statusOrder = append(t.statusOrder, k)
+	}
+	t.statuses[k] = c
+}
+
+func checkOrg(o *graph.Org) error {
+	switch {
+	case o.ID == "":
+		return invalidf("organization %q: empty ID", o.Name)
+	case !graph.ValidOrgRole(o.Role):
+		return invalidf("organization %q: role %q is not self, supplier, customer or other", o.ID, o.Role)
+	}
+	return nil
+}
+
+// normalizeAsset checks a and returns a copy with its layers sorted and
+// deduplicated and empty lists made nil.
+func normalizeAsset(in *graph.Asset) (*graph.Asset, error) {
+	a := *in
+	if a.ID == "" {
+		return nil, invalidf("asset %q: empty ID", a.Name)
+	}
+	if !graph.ValidComponent(a.Component) {
+		return nil, invalidf("asset %q: component %q is not one of organization, people, things, data, procedures, systems", a.ID, a.Component)
+	}
+	for _, l := range a.Layers {
+		if !graph.ValidLayer(l) {
+			return nil, invalidf("asset %q: layer %q is not L1, L2 or L3", a.ID, l)
+		}
+	}
+	for _, r := range []struct {
+		name string
+		v    int
+	}{{"confidentiality", a.C}, {"integrity", a.I}, {"availability", a.A}, {"importance", a.Importance}} {
+		if r.v < 0 || r.v > 3 {
+			return nil, invalidf("asset %q: %s %d is not 0..3", a.ID, r.name, r.v)
+		}
+	}
+	a.Layers = nilIfEmpty(slices.Compact(slices.Sorted(slices.Values(a.Layers))))
+	a.PersonalInfo = nilIfEmpty(slices.Clone(a.PersonalInfo))
+	a.Exposure = nilIfEmpty(slices.Clone(a.Exposure))
+	return &a, nil
+}
+
+func nilIfEmpty[S ~[]E, E any](s S) S {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+func sameOrg(a, b *graph.Org) bool {
+	return a.ID == b.ID && a.Name == b.Name && a.Role == b.Role && a.Size == b.Size
+}
+
+func sameAsset(a, b *graph.Asset) bool {
+	return a.ID == b.ID && a.Name == b.Name && a.Component == b.Component && slices.Equal(a.Layers, b.Layers) &&
+		a.C == b.C && a.I == b.I && a.A == b.A && a.Importance == b.Importance &&
+		a.Category == b.Category && a.Media == b.Media && a.Owner == b.Owner &&
+		slices.Equal(a.PersonalInfo, b.PersonalInfo) && slices.Equal(a.Exposure, b.Exposure)
+}
+
+func sameStatus(a, b *graph.ControlStatus) bool {
+	return a.Subject == b.Subject && a.Control == b.Control && a.Status == b.Status && a.Note == b.Note
+}
+
+// apply applies the staged run to a copy of old, checks references, sweeps
+// and counts. old is not modified.
+func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
+	var rep graph.WriteReport
+	d := old.wsData.clone()
+
+	for _, id := range t.orgOrder {
+		o := t.orgs[id]
+		if prev, ok := d.orgs[id]; ok {
+			o.FirstSeen = t.firstSeen(prev.Stamp)
+		} else {
+			o.FirstSeen = t.now
+		}
+		d.orgs[id] = o
+	}
+	for _, id := range t.assetOrder {
+		a := t.assets[id]
+		if prev, ok := d.assets[id]; ok {
+			a.FirstSeen = t.firstSeen(prev.Stamp)
+		} else {
+			a.FirstSeen = t.now
+		}
+		d.assets[id] = a
+	}
+	for _, k := range t.edgeOrder {
+		e := t.edges[k]
+		switch prev, ok := d.edges[k]; {
+		case e == nil:
+			delete(d.edges, k)
+			continue
+		case ok:
+			e.FirstSeen = t.firstSeen(prev.Stamp)
+		default:
+			e.FirstSeen = t.now
+		}
+		d.edges[k] = e
+	}
+	for _, k := range t.statusOrder {
+		c := t.statuses[k]
+		switch prev, ok := d.statuses[k]; {
+		case c == nil:
+			delete(d.statuses, k)
+			continue
+		case ok:
+			c.FirstSeen = t.firstSeen(prev.Stamp)
+		default:
+			c.FirstSeen = t.now
+		}
+		d.statuses[k] = c
+	}
+
+	if err := t.check(d); err != nil {
+		return nil, rep, err
+	}
+	if t.spec.Sweep {
+		t.sweep(d)
+	}
+
+	// Counts: what the run put, compared with what was there; and what
+	// was there and is gone.
+	for _, id := range t.orgOrder {
+		count(&rep.Orgs, old.orgs, d.orgs, id, sameOrg)
+	}
+	for _, id := range t.assetOrder {
+		count(&rep.Assets, old.assets, d.assets, id, sameAsset)
+	}
+	for _, k := range t.edgeOrder {
+		if t.edges[k] != nil {
+			count(&rep.Edges, old.edges, d.edges, k, func(a, b *graph.Edge) bool { return true })
+		}
+	}
+	for _, k := range t.statusOrder {
+		if t.statuses[k] != nil {
+			count(&rep.Statuses, old.statuses, d.statuses, k, sameStatus)
+		}
+	}
+	rep.Orgs.Removed = removed(old.orgs, d.orgs)
+	rep.Assets.Removed = removed(old.assets, d.assets)
+	rep.Edges.Removed = removed(old.edges, d.edges)
+	rep.Statuses.Removed = removed(old.statuses, d.statuses)
+	return d, rep, nil
+}
+
+// firstSeen keeps the first sighting of an item already stored.
+func (t *txn) firstSeen(prev graph.Stamp) time.Time {
+	if prev.FirstSeen.IsZero() {
+		return t.now
+	}
+	return prev.FirstSeen
+}
+
+func count[K comparable, V any](c *graph.Counts, old, now map[K]*V, k K, same func(a, b *V) bool) {
+	n, ok := now[k]
+	if !ok {
+		return // removed again later in the run (counted by removed)
+	}
+	switch o, existed := old[k]; {
+	case !existed:
+		c.Created++
+	case same(o, n):
+		c.Unchanged++
+	default:
+		c.Updated++
+	}
+}
+
+// removed counts the keys of old that are not in now (one pass over old:
+// small next to rebuilding the indexes).
+func removed[K comparable, V any](old, now map[K]V) int {
+	n := 0
+	for k := range old {
+		if _, ok := now[k]; !ok {
+			n++
+		}
+	}
+	return n
+}
+
+// check verifies the references of everything the run put, against the
+// workspace as the run leaves it (before the sweep).
+func (t *txn) check(d *wsData) error {
+	var errs []error
+	add := func(err error) bool {
+		errs = append(errs, err)
+		return len(errs) < maxErrors
+	}
+	for _, id := range t.orgOrder {
+		if _, ok := d.assets[id]; ok {
+			if !add(invalidf("organization %q: an asset has the same ID (assets and organizations share one ID space)", id)) {
+				break
+			}
+		}
+	}
+	for _, id := range t.assetOrder {
+		a := d.assets[id]
+		if _, ok := d.orgs[id]; ok {
+			if !add(invalidf("asset %q: an organization has the same ID (assets and organizations share one ID space)", id)) {
+				break
+			}
+		}
+		if a.Owner != "" {
+			if _, ok := d.orgs[a.Owner]; !ok {
+				if !add(invalidf("asset %q: owner %q is not an organization of the workspace", id, a.Owner)) {
+					break
+				}
+			}
+		}
+	}
+	isOrg := func(id string) bool { _, ok := d.orgs[id]; return ok }
+	exists := func(id string) bool { _, ok := d.assets[id]; return ok || isOrg(id) }
+	for _, k := range t.edgeOrder {
+		if t.edges[k] == nil {
+			continue
+		}
+		what := fmt.Sprintf("edge %s %q -> %q", k.Type, k.From, k.To)
+		var err error
+		switch {
+		case !exists(k.From):
+			err = invalidf("%s: node %q is not in the workspace", what, k.From)
+		case !exists(k.To):
+			err = invalidf("%s: node %q is not in the workspace", what, k.To)
+		case k.Type == graph.RelSupplies && !isOrg(k.From):
+			err = invalidf("%s: SUPPLIES links organizations; %q is an asset", what, k.From)
+		case (k.Type == graph.RelSupplies || k.Type == graph.RelSuppliedBy || k.Type == graph.RelOwnedBy) && !isOrg(k.To):
+			err = invalidf("%s: %s must point to an organization; %q is an asset", what, k.Type, k.To)
+		}
+		if err != nil && !add(err) {
+			break
+		}
+	}
+	for _, k := range t.statusOrder {
+		if t.statuses[k] == nil {
+			continue
+		}
+		if !exists(k.Subject) {
+			if !add(invalidf("status of %q on control %s: %q is not an asset or organization of the workspace", k.Subject, k.Control, k.Subject)) {
+				break
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// maxErrors bounds the reference errors one write reports.
+const maxErrors = 20
+
+// sweep removes what this source stamped in an earlier run:
+// relationships and statuses first, then nodes with whatever still touches
+// them.
+func (t *txn) sweep(d *wsData) {
+	stale := func(s *graph.Stamp) bool { return s.Source == t.spec.Source && s.Run != t.spec.Run }
+	for k, e := range d.edges {
+		if stale(&e.Stamp) {
+			delete(d.edges, k)
+		}
+	}
+	for k, c := range d.statuses {
+		if stale(&c.Stamp) {
+			delete(d.statuses, k)
+		}
+	}
+	gone := map[string]bool{}
+	for id, o := range d.orgs {
+		if stale(&o.Stamp) {
+			gone[id] = true
+			delete(d.orgs, id)
+		}
+	}
+	for id, a := range d.assets {
+		if stale(&a.Stamp) {
+			gone[id] = true
+			delete(d.assets, id)
+		}
+	}
+	if len(gone) == 0 {
+		return
+	}
+	for k := range d.edges {
+		if gone[k.From] || gone[k.To] {
+			delete(d.edges, k)
+		}
+	}
+	for k := range d.statuses {
+		if gone[k.Subject] {
+			delete(d.statuses, k)
+		}
+	}
+}
