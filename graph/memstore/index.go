@@ -83,13 +83,13 @@ type wsState struct {
 type index struct {
 	*wsData
 
-	ids    []string // node IDs, sorted
-	pos    map[string]int32
-	facts  []graph.NodeFacts // by node number
-	assetNodes []int32       // node numbers of the assets, ascending
-	orgNodes   []int32       // node numbers of the organizations, ascending
-	down   csr               // where compromise flows next
-	up     csr               // where compromise comes from
+	ids        []string // node IDs, sorted
+	pos        map[string]int32
+	facts      []graph.NodeFacts // by node number
+	assetNodes []int32           // node numbers of the assets, ascending
+	orgNodes   []int32           // node numbers of the organizations, ascending
+	down       csr               // where compromise flows next
+	up         csr               // where compromise comes from
 	// nodeEdges lists each node's edges (either end).
 	edgeOff []int32
 	edgeOf  []*graph.Edge
