@@ -1,0 +1,183 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+
+	"cpsfgraph/graph"
+)
+
+// heatGraph is the small graph of the heat-map cases.
+//
+//	sup2 -SUPPLIES-> sup -SUPPLIES-> self -SUPPLIES-> cust;   lone unlinked
+//	srv (systems L3, imp 3, owner self) --flow--> db (data L3, imp 2, owner self)
+//	sup --flow--> cam (things L2, imp 3, owner self; MAP-T partial)
+//	hmi (things L2+L3, C/I/A 2/1/1 -> importance 2, no owner, no edge)
+//
+// The (threat, asset) pairs, worked out by hand (maxHops 5):
+//
+//	T-A  srv  srv covered by self's MAP-A -> v1, t3 -> damage 1; importance 3
+//	T-A  db   from srv (1 hop) v1 -> damage 1; importance 2
+//	T-AB srv  RS-SA covered, RS-SB not -> v2, t2 -> damage 1; importance 3
+//	T-AB db   v2 -> damage 1; importance 2
+//	T-D  db   uncovered v3, t1 -> damage 1; importance 2
+//	T-O  cam  from sup (uncovered, 1 hop) v3, t3 -> damage 3; importance 3
+//	T-T  cam  cam's MAP-T partial -> v2, t2 -> damage 1; importance 3
+//	T-T  hmi  uncovered v3, t2 -> damage 2; importance 2
+const heatGraph = `
+org self self; org sup supplier; org sup2 supplier; org cust customer; org lone
+sup SUPPLIES self; sup2 SUPPLIES sup; self SUPPLIES cust
+self IMPLEMENTS TFW:MAP-A implemented
+self IMPLEMENTS TFW:MAP-O partial
+self IMPLEMENTS TFW:MAP-I implemented
+sup IMPLEMENTS TFW:MAP-B partial
+sup IMPLEMENTS TFW:MAP-T none
+sup IMPLEMENTS TFW:MAP-P implemented
+asset srv systems L3 imp=3 owner=self
+asset db data L3 imp=2 owner=self
+asset cam things L2 imp=3 owner=self
+asset hmi things L2,L3 cia=2/1/1
+cam PROTECTED_BY TFW:MAP-T partial
+db STORED_ON srv
+cam SUPPLIED_BY sup
+`
+
+type ipaCase struct {
+	name    string
+	maxHops int
+	cells   map[[2]int][]string // (importance, damage) -> "threat/asset" pairs; absent = empty
+}
+
+func ipaCases() []ipaCase {
+	return []ipaCase{
+		{name: "IPA matrix, default maxHops", maxHops: -1, cells: map[[2]int][]string{
+			{3, 3}: {"T-O/cam"},
+			{3, 1}: {"T-A/srv", "T-AB/srv", "T-T/cam"},
+			{2, 2}: {"T-T/hmi"},
+			{2, 1}: {"T-A/db", "T-AB/db", "T-D/db"},
+		}},
+		{name: "IPA matrix, maxHops 0 counts entries at the asset only", maxHops: 0, cells: map[[2]int][]string{
+			{3, 1}: {"T-A/srv", "T-AB/srv", "T-T/cam"},
+			{2, 2}: {"T-T/hmi"},
+			{2, 1}: {"T-D/db"},
+		}},
+	}
+}
+
+type wantCPSF struct {
+	assets, orgs, rss, assessed int
+	coverage                    float64
+	reqs                        []string
+	pairs, maxRisk, highPairs   int
+	band                        graph.Band
+}
+
+func runHeatmapCases(t *testing.T, open func(t *testing.T) graph.Store) {
+	for _, c := range ipaCases() {
+		t.Run(c.name, func(t *testing.T) {
+			s := setup(t, open, heatGraph, nil)
+			h, err := graph.NewAnalyzer(s).HeatmapIPA(context.Background(), ws, c.maxHops)
+			if err != nil {
+				t.Fatalf("HeatmapIPA(%d): %v", c.maxHops, err)
+			}
+			total := 0
+			for imp := 3; imp >= 1; imp-- {
+				for d := 3; d >= 1; d-- {
+					cell := h.Cell(imp, d)
+					want := c.cells[[2]int{imp, d}]
+					total += len(want)
+					var got []string
+					for _, p := range cell.Pairs {
+						got = append(got, p.Threat+"/"+p.Asset)
+					}
+					what := fmt.Sprintf("IPA cell importance %d x damage %d", imp, d)
+					checkSet(t, what+" pairs", got, want)
+					if cell.Count != len(want) {
+						t.Errorf("%s: Count %d, want %d", what, cell.Count, len(want))
+					}
+					if cell.Importance != imp || cell.Damage != d || cell.Risk != imp*d {
+						t.Errorf("%s: cell says importance %d damage %d risk %d", what, cell.Importance, cell.Damage, cell.Risk)
+					}
+					wantBand := map[int]graph.Band{9: high, 6: high, 4: medium, 3: low, 2: low, 1: low}[imp*d]
+					if cell.Band != wantBand {
+						t.Errorf("%s: band %q, want %q", what, cell.Band, wantBand)
+					}
+				}
+			}
+			if h.Pairs != total {
+				t.Errorf("IPA heat-map Pairs = %d, want %d", h.Pairs, total)
+			}
+		})
+	}
+
+	t.Run("CPSF layer x component map", func(t *testing.T) {
+		s := setup(t, open, heatGraph, nil)
+		h, err := graph.NewAnalyzer(s).HeatmapCPSF(context.Background(), ws, -1)
+		if err != nil {
+			t.Fatalf("HeatmapCPSF: %v", err)
+		}
+		want := map[graph.Cell]wantCPSF{
+			{Layer: graph.L1, Component: graph.Organization}: {orgs: 5, rss: 1, assessed: 5, coverage: 0.1, reqs: []string{"REQ-O"}},
+			{Layer: graph.L2, Component: graph.People}:       {rss: 1, reqs: []string{"REQ-P"}},
+			{Layer: graph.L2, Component: graph.Things}: {assets: 2, rss: 1, assessed: 2, coverage: 0.25, reqs: []string{"REQ-T"},
+				pairs: 3, maxRisk: 9, band: high, highPairs: 1},
+			{Layer: graph.L3, Component: graph.Things}: {assets: 1, pairs: 1, maxRisk: 4, band: medium},
+			{Layer: graph.L3, Component: graph.Data}: {assets: 1, rss: 1, assessed: 1, coverage: 0, reqs: []string{"REQ-B"},
+				pairs: 3, maxRisk: 2, band: low},
+			{Layer: graph.L3, Component: graph.Systems}: {assets: 1, rss: 2, assessed: 2, coverage: 0.5, reqs: []string{"REQ-A", "REQ-B"},
+				pairs: 2, maxRisk: 3, band: low},
+		}
+		if len(h.Cells) != 18 {
+			t.Fatalf("CPSF map has %d cells, want 18", len(h.Cells))
+		}
+		for _, l := range graph.Layers {
+			for _, co := range graph.Components {
+				cell := h.Cell(l, co)
+				w := want[graph.Cell{Layer: l, Component: co}]
+				got := wantCPSF{cell.Assets, cell.Orgs, cell.RiskSources, cell.Assessed, cell.Coverage, cell.Requirements,
+					cell.Pairs, cell.MaxRisk, cell.HighPairs, cell.Band}
+				if cell.Layer != l || cell.Component != co || !sameCPSF(got, w) {
+					t.Errorf("CPSF cell %s/%s (%s/%s):\n  got  %+v\n  want %+v", l, co, cell.Layer, cell.Component, got, w)
+				}
+			}
+		}
+	})
+
+	t.Run("supply-chain organization x function map", func(t *testing.T) {
+		s := setup(t, open, heatGraph, nil)
+		h, err := graph.NewAnalyzer(s).HeatmapSupply(context.Background(), ws)
+		if err != nil {
+			t.Fatalf("HeatmapSupply: %v", err)
+		}
+		// Requirements per function: Identify REQ-I, REQ-O; Protect REQ-A,
+		// REQ-P ("Protect (inferred)"); Detect REQ-B; Respond/Recover REQ-T.
+		zero := "Identify 0/2 0; Protect 0/2 0; Detect 0/1 0; Respond/Recover 0/1 0"
+		want := []string{
+			"self tier 0 supplied 0: Identify 1.5/2 0.75; Protect 1/2 0.5; Detect 0/1 0; Respond/Recover 0/1 0",
+			"sup tier 1 supplied 1: Identify 0/2 0; Protect 1/2 0.5; Detect 0.5/1 0.5; Respond/Recover 0/1 0",
+			"sup2 tier 2 supplied 0: " + zero,
+			"cust tier -1 supplied 0: " + zero,
+			"lone tier -1 supplied 0: " + zero,
+		}
+		var got []string
+		for _, r := range h.Rows {
+			line := fmt.Sprintf("%s tier %d supplied %d: ", r.Org.ID, r.Tier, r.AssetsSupplied)
+			for i, c := range r.Cells {
+				if i > 0 {
+					line += "; "
+				}
+				line += fmt.Sprintf("%s %v/%d %v", c.Function, c.Covered, c.Requirements, c.Coverage)
+			}
+			got = append(got, line)
+		}
+		checkList(t, "supply-chain rows", got, want)
+	})
+}
+
+func sameCPSF(a, b wantCPSF) bool {
+	return a.assets == b.assets && a.orgs == b.orgs && a.rss == b.rss && a.assessed == b.assessed &&
+		math.Abs(a.coverage-b.coverage) < 1e-9 && fmt.Sprint(a.reqs) == fmt.Sprint(b.reqs) &&
+		a.pairs == b.pairs && a.maxRisk == b.maxRisk && a.highPairs == b.highPairs && a.band == b.band
+}
