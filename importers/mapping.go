@@ -130,4 +130,3 @@ func (m *Mapping) skipSheet(name string) bool {
 	}
 	return false
 }
-

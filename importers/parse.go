@@ -453,6 +453,8 @@ func (r *rowCtx) parseRegister(p pos) {
 			v.PersonalInfo = append(v.PersonalInfo, SensitiveInfo)
 		case strings.Contains(k, "特定") || strings.Contains(k, "マイナンバー"):
 			v.PersonalInfo = append(v.PersonalInfo, MyNumberInfo)
+		case strings.Contains(k, "個人情報"):
+			v.PersonalInfo = append(v.PersonalInfo, PersonalInfo)
 		default:
 			if r.flag("personal") {
 				v.PersonalInfo = append(v.PersonalInfo, PersonalInfo)
