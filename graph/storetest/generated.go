@@ -45,14 +45,14 @@ func testGenerated(t *testing.T, open func(t *testing.T) graph.Store) {
 		sample = append(sample, b.Assets[i].ID)
 	}
 	for _, opt := range []graph.ReachOptions{{}, {MaxHops: 2, PathLimit: 3}, {MaxHops: 4, PathLimit: 20}} {
-		t.Run(fmt.Sprintf("ThreatsReaching maxHops %d limit %d", opt.MaxHops, opt.PathLimit), func(t *testing.T) {
-			maxHops, limit := opt.MaxHops, opt.PathLimit
-			if maxHops == 0 {
-				maxHops = graph.DefaultMaxHops
-			}
-			if limit == 0 {
-				limit = graph.DefaultPathLimit
-			}
+		maxHops, limit := opt.MaxHops, opt.PathLimit
+		if maxHops == 0 {
+			maxHops = graph.DefaultMaxHops
+		}
+		if limit == 0 {
+			limit = graph.DefaultPathLimit
+		}
+		t.Run(fmt.Sprintf("ThreatsReaching maxHops %d limit %d", maxHops, limit), func(t *testing.T) {
 			var diffs []string
 			reached, paths := 0, 0
 			for _, id := range sample {
