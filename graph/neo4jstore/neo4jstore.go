@@ -1,0 +1,227 @@
+// Package neo4jstore is cpsfgraph's Neo4j backend: a graph.Store over Bolt
+// (github.com/neo4j/neo4j-go-driver/v5) that gives the same answers as the
+// embedded memstore on the same data (DESIGN.md section 4).
+//
+// Layout in Neo4j:
+//
+//   - Catalog nodes (:Layer, :Component, :Incident, :RiskSource,
+//     :Requirement, :Framework, :Threat keyed by id; :Control keyed by
+//     (framework, id)) and mappings as :MAPS_TO, :MITIGATES, :EXPLOITS
+//     relationships carrying their own from/to keys.
+//   - Company nodes (:Workspace keyed by id; :Organization and :Asset keyed
+//     by (workspace, id)), company edges as the typed relationships of
+//     graph.EdgeTypes exactly as given, and control statuses as
+//     :IMPLEMENTS (organization) or :PROTECTED_BY (asset) relationships to
+//     the :Control node. Every company node and relationship carries its
+//     workspace, its stamp (source, run, firstSeen, lastSeen) and a content
+//     hash used to count updated and unchanged items.
+//   - One :CpsfgraphSchema node holds the schema version (see Migrate).
+//
+// Compromise flows are not materialized: a walk follows the typed
+// relationships in the directions graph.FlowOf gives (for example
+// (a)-[:STORED_ON]->(b) is followed from b to a downstream). Writes stay one
+// relationship per edge, and a level of a walk is one query over the frontier
+// with a fixed list of relationship types on each side.
+//
+// Every value is a query parameter; labels and relationship types in query
+// text come only from the constants of graph/schema.go and this package.
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"cpsfgraph/graph"
+)
+
+// DefaultBatchSize is the number of rows per UNWIND batch when
+// Config.BatchSize is zero.
+const DefaultBatchSize = 5000
+
+// Config says where the store lives.
+type Config struct {
+	URI      string // bolt://host:port, neo4j://host:port (cluster routing), +s / +ssc variants
+	Username string // "" = no authentication
+	Password string
+	Database string // "" = the server's default (home) database
+	// BatchSize is the number of rows per UNWIND batch (0 = DefaultBatchSize).
+	BatchSize int
+}
+
+// ConfigFromEnv reads NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD,
+// NEO4J_DATABASE and NEO4J_BATCH_SIZE.
+func ConfigFromEnv() (Config, error) {
+	c := Config{
+		URI:      os.Getenv("NEO4J_URI"),
+		Username: os.Getenv("NEO4J_USERNAME"),
+		Password: os.Getenv("NEO4J_PASSWORD"),
+		Database: os.Getenv("NEO4J_DATABASE"),
+	}
+	if v := os.Getenv("NEO4J_BATCH_SIZE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("neo4jstore: NEO4J_BATCH_SIZE=%q: want a positive integer", v)
+		}
+		c.BatchSize = n
+	}
+	return c, nil
+}
+
+// Store is the Neo4j store. It implements graph.Store and is safe for
+// concurrent use.
+type Store struct {
+	cfg    Config
+	driver neo4j.DriverWithContext
+	batch  int
+}
+
+var _ graph.Store = (*Store)(nil)
+
+// Open connects to Neo4j, checks the schema version and brings the schema
+// up to date (constraints and indexes are created if missing). It fails
+// with a clear error when the server cannot be reached, rejects the
+// credentials, has no such database, or holds a store written by a newer
+// cpsfgraph.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.URI == "" {
+		return nil, errors.New("neo4jstore: no URI (set --store bolt://host:7687 or NEO4J_URI)")
+	}
+	if cfg.BatchSize < 0 {
+		return nil, fmt.Errorf("neo4jstore: batch size %d is negative", cfg.BatchSize)
+	}
+	auth := neo4j.NoAuth()
+	if cfg.Username != "" {
+		auth = neo4j.BasicAuth(cfg.Username, cfg.Password, "")
+	}
+	drv, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *neo4j.Config) {
+		c.SocketConnectTimeout = 5 * time.Second
+		c.ConnectionAcquisitionTimeout = 30 * time.Second
+		c.MaxTransactionRetryTime = 30 * time.Second
+	})
+	if err != nil {
+		return nil, fmt.Errorf("neo4jstore: Neo4j URI %q: %w", cfg.URI, err)
+	}
+	s := &Store{cfg: cfg, driver: drv, batch: cfg.BatchSize}
+	if s.batch == 0 {
+		s.batch = DefaultBatchSize
+	}
+	if err := drv.VerifyConnectivity(ctx); err != nil {
+		drv.Close(context.Background())
+		return nil, s.connError(err)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		drv.Close(context.Background())
+		return nil, err
+	}
+	return s, nil
+}
+
+// connError turns a driver error met while connecting into a clear one.
+func (s *Store) connError(err error) error {
+	var nerr *neo4j.Neo4jError
+	switch {
+	case errors.As(err, &nerr) && nerr.Code == "Neo.ClientError.Security.Unauthorized":
+		return fmt.Errorf("neo4jstore: Neo4j at %s rejected the credentials of user %q (check NEO4J_USERNAME / NEO4J_PASSWORD): %w", s.cfg.URI, s.cfg.Username, err)
+	case errors.As(err, &nerr) && nerr.Code == "Neo.ClientError.Database.DatabaseNotFound":
+		return fmt.Errorf("neo4jstore: Neo4j at %s has no database %q (check NEO4J_DATABASE): %w", s.cfg.URI, s.cfg.Database, err)
+	case errors.As(err, &nerr) && nerr.Code == "Neo.ClientError.Security.AuthenticationRateLimit":
+		return fmt.Errorf("neo4jstore: Neo4j at %s locked user %q out after failed logins: %w", s.cfg.URI, s.cfg.Username, err)
+	}
+	return fmt.Errorf("neo4jstore: cannot reach Neo4j at %s: %w", s.cfg.URI, err)
+}
+
+// Close releases the driver and its connections.
+func (s *Store) Close() error {
+	return s.driver.Close(context.Background())
+}
+
+// BatchSize returns the number of rows per UNWIND batch.
+func (s *Store) BatchSize() int { return s.batch }
+
+func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
+	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: mode})
+}
+
+// read runs work in a managed read transaction (retried on transient
+// errors).
+func (s *Store) read(ctx context.Context, work func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(context.Background())
+	out, err := sess.ExecuteRead(ctx, work)
+	return out, s.wrapDBError(err)
+}
+
+// write runs work in one managed write transaction (retried on transient
+// errors; rolled back when work fails).
+func (s *Store) write(ctx context.Context, work func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.Background())
+	out, err := sess.ExecuteWrite(ctx, work)
+	return out, s.wrapDBError(err)
+}
+
+// wrapDBError names the server in errors that come from the driver, and
+// leaves the store's own errors (validation, not found) as they are.
+func (s *Store) wrapDBError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var nerr *neo4j.Neo4jError
+	var cerr *neo4j.ConnectivityError
+	var lerr *neo4j.TransactionExecutionLimit
+	if errors.As(err, &nerr) && (nerr.Code == "Neo.ClientError.Database.DatabaseNotFound" || nerr.Code == "Neo.ClientError.Security.Unauthorized") {
+		return s.connError(err)
+	}
+	if errors.As(err, &nerr) || errors.As(err, &cerr) || errors.As(err, &lerr) {
+		return fmt.Errorf("neo4jstore: Neo4j at %s: %w", s.cfg.URI, err)
+	}
+	return err
+}
+
+// run runs one query in tx and collects its records.
+func run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+// exec runs one query in tx and discards its records.
+func exec(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) error {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return err
+	}
+	_, err = res.Consume(ctx)
+	return err
+}
+
+// chunks calls fn on consecutive slices of at most n items of xs.
+func chunks[T any](xs []T, n int, fn func([]T) error) error {
+	for i := 0; i < len(xs); i += n {
+		if err := fn(xs[i:min(i+n, len(xs))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ---- errors ----
+
+// invalidError is an error about input that breaks the model; it wraps
+// graph.ErrInvalid.
+type invalidError struct{ msg string }
+
+func (e *invalidError) Error() string { return e.msg }
+func (e *invalidError) Unwrap() error { return graph.ErrInvalid }
+
+func invalidf(format string, args ...any) error {
+	return &invalidError{fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,204 @@
+package neo4jstore
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"cpsfgraph/graph"
+)
+
+// flowTypes returns the relationship types a walk follows outgoing and
+// incoming, from graph.FlowOf: downstream, a forward type is followed
+// along its direction and a backward type against it; upstream the other
+// way round.
+func flowTypes(dir graph.Direction) (out, in []string) {
+	for _, t := range graph.EdgeTypes {
+		f := graph.FlowOf(t)
+		fwd := f == graph.FlowForward || f == graph.FlowBoth
+		back := f == graph.FlowBackward || f == graph.FlowBoth
+		if dir == graph.Upstream {
+			fwd, back = back, fwd
+		}
+		if fwd {
+			out = append(out, string(t))
+		}
+		if back {
+			in = append(in, string(t))
+		}
+	}
+	return out, in
+}
+
+// expandQuery is one level of a walk: from the frontier (element IDs) to
+// every neighbour the compromise flows to (downstream) or comes from
+// (upstream), one hop, with the frontier node it was reached from.
+func expandQuery(dir graph.Direction) string {
+	out, in := flowTypes(dir)
+	return `UNWIND $frontier AS f
+		MATCH (n) WHERE elementId(n) = f
+		CALL (n) {
+			MATCH (n)-[:` + strings.Join(out, "|") + `]->(m) RETURN m
+			UNION
+			MATCH (n)<-[:` + strings.Join(in, "|") + `]-(m) RETURN m
+		}
+		WITH n, m WHERE m.workspace = $ws
+		RETURN n.id AS p, m.id AS id, elementId(m) AS e`
+}
+
+var expandQueries = map[graph.Direction]string{
+	graph.Downstream: expandQuery(graph.Downstream),
+	graph.Upstream:   expandQuery(graph.Upstream),
+}
+
+const factsByElementID = "UNWIND $ids AS e MATCH (n) WHERE elementId(n) = e"
+
+// Walk walks compromise flows breadth-first from spec.Starts, one query per
+// level bounded by spec.MaxHops (never a variable-length path), and calls
+// fn once per level. The visited set lives here; each level is read in its
+// own transaction, so fn never runs twice for a level.
+func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn func(graph.Level) bool) error {
+	q, ok := expandQueries[spec.Dir]
+	if spec.MaxHops < 0 || !ok {
+		// memstore checks the workspace first.
+		if _, err := s.Workspace(ctx, ws); err != nil {
+			return err
+		}
+		if spec.MaxHops < 0 {
+			return invalidf("walk: maxHops %d is negative", spec.MaxHops)
+		}
+		return invalidf("walk: unknown direction %d", spec.Dir)
+	}
+	// Level 0: the starts.
+	out, err := s.readWS(ctx, ws, func(tx neo4j.ManagedTransaction) (any, error) {
+		ids := slices.Compact(slices.Sorted(slices.Values(spec.Starts)))
+		lv := &walkLevel{}
+		err := chunks(ids, s.batch, func(b []string) error {
+			recs, err := run(ctx, tx, "UNWIND $ids AS id OPTIONAL MATCH (o:"+orgLabel+" {workspace: $ws, id: id}) OPTIONAL MATCH (a:"+assetLabel+" {workspace: $ws, id: id})"+
+				" WITH coalesce(o, a) AS n WHERE n IS NOT NULL"+factsTail, map[string]any{"ws": ws, "ids": b})
+			lv.add(recs)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		found := make(map[string]bool, len(lv.facts))
+		for _, f := range lv.facts {
+			found[f.ID] = true
+		}
+		for _, id := range spec.Starts { // first unknown start, in the caller's order
+			if !found[id] {
+				return nil, &graph.NotFoundError{Kind: "node", ID: id, In: ws}
+			}
+		}
+		return lv, nil
+	})
+	if err != nil {
+		return err
+	}
+	lv := out.(*walkLevel)
+	if len(lv.facts) == 0 {
+		return nil
+	}
+	lv.sort()
+	visited := make(map[string]bool, len(lv.facts))
+	for _, f := range lv.facts {
+		visited[f.ID] = true
+	}
+	for depth := 0; ; depth++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		l := graph.Level{Depth: depth, Nodes: lv.facts}
+		if spec.Parents && depth > 0 {
+			l.Parents = lv.parents
+		}
+		if !fn(l) || depth == spec.MaxHops {
+			return nil
+		}
+		if lv, err = s.expand(ctx, ws, q, lv.eids, visited); err != nil {
+			return err
+		}
+		if len(lv.facts) == 0 {
+			return nil
+		}
+	}
+}
+
+// walkLevel is one level: facts and element IDs in parallel, sorted by ID.
+type walkLevel struct {
+	facts   []graph.NodeFacts
+	eids    []string
+	parents map[string][]string
+}
+
+func (lv *walkLevel) add(recs []*neo4j.Record) {
+	for _, r := range recs {
+		lv.facts = append(lv.facts, nodeFacts(r))
+		lv.eids = append(lv.eids, recStr(r, "e"))
+	}
+}
+
+func (lv *walkLevel) sort() {
+	idx := make([]int, len(lv.facts))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return strings.Compare(lv.facts[a].ID, lv.facts[b].ID) })
+	facts := make([]graph.NodeFacts, len(idx))
+	eids := make([]string, len(idx))
+	for i, j := range idx {
+		facts[i], eids[i] = lv.facts[j], lv.eids[j]
+	}
+	lv.facts, lv.eids = facts, eids
+}
+
+// expand reads the next level: the unvisited neighbours of the frontier,
+// their parents on the frontier (sorted) and their facts, and marks them
+// visited.
+func (s *Store) expand(ctx context.Context, ws, q string, frontier []string, visited map[string]bool) (*walkLevel, error) {
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		lv := &walkLevel{parents: map[string][]string{}}
+		elem := map[string]string{}
+		err := chunks(frontier, s.batch, func(b []string) error {
+			recs, err := run(ctx, tx, q, map[string]any{"ws": ws, "frontier": b})
+			for _, r := range recs {
+				id := recStr(r, "id")
+				if visited[id] {
+					continue
+				}
+				elem[id] = recStr(r, "e")
+				lv.parents[id] = append(lv.parents[id], recStr(r, "p"))
+			}
+			return err
+		})
+		if err != nil || len(elem) == 0 {
+			return lv, err
+		}
+		ids := make([]string, 0, len(elem))
+		for _, e := range elem {
+			ids = append(ids, e)
+		}
+		err = chunks(ids, s.batch, func(b []string) error {
+			recs, err := run(ctx, tx, factsByElementID+factsTail, map[string]any{"ids": b})
+			lv.add(recs)
+			return err
+		})
+		return lv, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	lv := out.(*walkLevel)
+	lv.sort()
+	for _, f := range lv.facts {
+		visited[f.ID] = true
+	}
+	for id, ps := range lv.parents {
+		slices.Sort(ps)
+		lv.parents[id] = slices.Compact(ps)
+	}
+	return lv, nil
+}

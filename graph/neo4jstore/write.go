@@ -1,0 +1,587 @@
+package neo4jstore
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"cpsfgraph/graph"
+)
+
+// errDryRun rolls back the transaction of a dry run once it has counted.
+var errDryRun = errors.New("neo4jstore: dry run (rolled back)")
+
+// Write applies one import run atomically. fill runs first and its batches
+// are staged and validated in memory; then the whole run (upserts,
+// removals, the sweep) goes to Neo4j in ONE managed write transaction of
+// UNWIND batches, retried as a whole on transient errors. If the
+// connection is lost before the commit, Neo4j rolls the transaction back:
+// the store holds the old data of the source, never a mix.
+func (s *Store) Write(ctx context.Context, spec graph.WriteSpec, fill func(put func(graph.Batch) error) error) (graph.WriteReport, error) {
+	var rep graph.WriteReport
+	what := fmt.Sprintf("neo4jstore: write to workspace %q (source %q, run %q)", spec.Workspace, spec.Source, spec.Run)
+	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
+	switch {
+	case spec.Source == "":
+		return rep, fmt.Errorf("%s: %w", what, invalidf("source is required"))
+	case spec.Run == "":
+		return rep, fmt.Errorf("%s: %w", what, invalidf("run is required"))
+	case fill == nil:
+		return rep, fmt.Errorf("%s: %w", what, invalidf("fill is nil"))
+	}
+	controls, err := s.controlsOf(ctx, spec.Workspace)
+	if err != nil {
+		return rep, err
+	}
+	now := spec.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	t := newTxn(spec, now.UTC(), controls)
+	ferr := fill(t.put)
+	if t.err != nil {
+		return rep, fmt.Errorf("%s: %w", what, t.err)
+	}
+	if ferr != nil {
+		return rep, fmt.Errorf("%s: %w", what, ferr)
+	}
+	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
+	txID := newTxID()
+	_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		w := &writer{s: s, t: t, tx: tx, txID: txID, ws: spec.Workspace}
+		r, err := w.apply(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rep = r
+		if spec.DryRun {
+			return nil, errDryRun
+		}
+		return nil, nil
+	})
+	if errors.Is(err, errDryRun) {
+		return rep, nil
+	}
+	if err != nil {
+		return graph.WriteReport{}, fmt.Errorf("%s: %w", what, err)
+	}
+	return rep, nil
+}
+
+func newTxID() string {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// controlsOf checks that workspace ws exists and returns the catalog's
+// control references (status validation during fill).
+func (s *Store) controlsOf(ctx context.Context, ws string) (map[graph.ControlRef]bool, error) {
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		if err := wsExists(ctx, tx, ws); err != nil {
+			return nil, err
+		}
+		recs, err := run(ctx, tx, "MATCH (c:"+string(graph.LabelControl)+") RETURN c.framework AS fw, c.id AS id", nil)
+		if err != nil {
+			return nil, err
+		}
+		m := make(map[graph.ControlRef]bool, len(recs))
+		for _, r := range recs {
+			m[graph.ControlRef{Framework: recStr(r, "fw"), ID: recStr(r, "id")}] = true
+		}
+		return m, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out.(map[graph.ControlRef]bool), nil
+}
+
+// writer runs one staged Write inside one transaction.
+type writer struct {
+	s    *Store
+	t    *txn
+	tx   neo4j.ManagedTransaction
+	txID string
+	ws   string
+
+	eid      map[string]string // node ID -> element ID (existing, then created)
+	oldOrg   map[string]string // node ID -> content hash, organizations before the run
+	oldAsset map[string]string
+	oldEdge  map[graph.EdgeKey]bool
+	oldStat  map[graph.StatusKey]string // -> content hash
+}
+
+func (w *writer) params(m map[string]any) map[string]any {
+	m["ws"] = w.ws
+	return m
+}
+
+// batched runs q once per batch of rows (as $rows) and returns the records.
+func (w *writer) batched(ctx context.Context, q string, rows []map[string]any, extra map[string]any) ([]*neo4j.Record, error) {
+	var out []*neo4j.Record
+	err := chunks(rows, w.s.batch, func(b []map[string]any) error {
+		p := w.params(map[string]any{"rows": b})
+		for k, v := range extra {
+			p[k] = v
+		}
+		recs, err := run(ctx, w.tx, q, p)
+		out = append(out, recs...)
+		return err
+	})
+	return out, err
+}
+
+func (w *writer) apply(ctx context.Context) (graph.WriteReport, error) {
+	var rep graph.WriteReport
+	t := w.t
+	if err := wsExists(ctx, w.tx, w.ws); err != nil {
+		return rep, err
+	}
+	if err := w.lookupNodes(ctx); err != nil {
+		return rep, err
+	}
+	kinds := &nodeKinds{orgs: map[string]bool{}, assets: map[string]bool{}}
+	for id := range w.oldOrg {
+		kinds.orgs[id] = true
+	}
+	for id := range w.oldAsset {
+		kinds.assets[id] = true
+	}
+	for _, id := range t.orgOrder {
+		kinds.orgs[id] = true
+	}
+	for _, id := range t.assetOrder {
+		kinds.assets[id] = true
+	}
+	if err := t.check(kinds); err != nil {
+		return rep, err
+	}
+	if err := w.lookupEdges(ctx); err != nil {
+		return rep, err
+	}
+	if err := w.lookupStatuses(ctx); err != nil {
+		return rep, err
+	}
+
+	// Upserts.
+	if err := w.putNodes(ctx); err != nil {
+		return rep, err
+	}
+	if err := w.putEdges(ctx); err != nil {
+		return rep, err
+	}
+	if err := w.putStatuses(ctx, kinds); err != nil {
+		return rep, err
+	}
+	// Removals named by the run.
+	n, err := w.removeEdges(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.Edges.Removed += n
+	if n, err = w.removeStatuses(ctx); err != nil {
+		return rep, err
+	}
+	rep.Statuses.Removed += n
+
+	// Sweep.
+	sweptNode := map[string]bool{}
+	if t.spec.Sweep {
+		if err := w.sweep(ctx, &rep, sweptNode); err != nil {
+			return rep, err
+		}
+	}
+
+	// Counts of what the run put, compared with what was there.
+	for _, id := range t.orgOrder {
+		countNode(&rep.Orgs, w.oldOrg, id, orgHash(t.orgs[id]))
+	}
+	for _, id := range t.assetOrder {
+		countNode(&rep.Assets, w.oldAsset, id, assetHash(t.assets[id]))
+	}
+	for _, k := range t.edgeOrder {
+		if t.edges[k] == nil || sweptNode[k.From] || sweptNode[k.To] {
+			continue
+		}
+		if w.oldEdge[k] {
+			rep.Edges.Unchanged++
+		} else {
+			rep.Edges.Created++
+		}
+	}
+	for _, k := range t.statusOrder {
+		c := t.statuses[k]
+		if c == nil || sweptNode[k.Subject] {
+			continue
+		}
+		switch h, ok := w.oldStat[k]; {
+		case !ok:
+			rep.Statuses.Created++
+		case h == statusHash(c):
+			rep.Statuses.Unchanged++
+		default:
+			rep.Statuses.Updated++
+		}
+	}
+	return rep, nil
+}
+
+func countNode(c *graph.Counts, old map[string]string, id, hash string) {
+	switch h, ok := old[id]; {
+	case !ok:
+		c.Created++
+	case h == hash:
+		c.Unchanged++
+	default:
+		c.Updated++
+	}
+}
+
+// lookupNodes finds, for every node ID the run names, whether it exists
+// already as an organization or an asset, with its element ID and hash.
+func (w *writer) lookupNodes(ctx context.Context) error {
+	t := w.t
+	w.eid, w.oldOrg, w.oldAsset = map[string]string{}, map[string]string{}, map[string]string{}
+	seen := map[string]bool{}
+	var rows []map[string]any
+	add := func(id string) {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			rows = append(rows, map[string]any{"id": id})
+		}
+	}
+	for _, id := range t.orgOrder {
+		add(id)
+	}
+	for _, id := range t.assetOrder {
+		add(id)
+		add(t.assets[id].Owner)
+	}
+	for _, k := range t.edgeOrder {
+		add(k.From)
+		add(k.To)
+	}
+	for _, k := range t.statusOrder {
+		add(k.Subject)
+	}
+	recs, err := w.batched(ctx, `UNWIND $rows AS r
+		OPTIONAL MATCH (o:`+string(graph.LabelOrganization)+` {workspace: $ws, id: r.id})
+		OPTIONAL MATCH (a:`+string(graph.LabelAsset)+` {workspace: $ws, id: r.id})
+		WITH r, o, a WHERE o IS NOT NULL OR a IS NOT NULL
+		RETURN r.id AS id, elementId(o) AS oe, o.`+propHash+` AS oh, elementId(a) AS ae, a.`+propHash+` AS ah`, rows, nil)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		id := recStr(r, "id")
+		if e := recStr(r, "oe"); e != "" {
+			w.eid[id] = e
+			w.oldOrg[id] = recStr(r, "oh")
+		}
+		if e := recStr(r, "ae"); e != "" {
+			w.eid[id] = e
+			w.oldAsset[id] = recStr(r, "ah")
+		}
+	}
+	return nil
+}
+
+// edgeRows groups staged edge keys by (constant) type, as rows naming the
+// element IDs of both ends; keys whose ends do not exist (yet) are left out.
+func (w *writer) edgeRows(keys []graph.EdgeKey, props func(graph.EdgeKey) map[string]any) map[graph.RelType][]map[string]any {
+	out := map[graph.RelType][]map[string]any{}
+	for i, k := range keys {
+		typ, ok := edgeType(k.Type)
+		a, okA := w.eid[k.From]
+		b, okB := w.eid[k.To]
+		if !ok || !okA || !okB {
+			continue
+		}
+		r := map[string]any{"i": i, "a": a, "b": b}
+		if props != nil {
+			r["props"] = props(k)
+		}
+		out[typ] = append(out[typ], r)
+	}
+	return out
+}
+
+// lookupEdges finds which staged edges exist already.
+func (w *writer) lookupEdges(ctx context.Context) error {
+	w.oldEdge = map[graph.EdgeKey]bool{}
+	keys := w.t.edgeOrder
+	for typ, rows := range w.edgeRows(keys, nil) {
+		recs, err := w.batched(ctx, `UNWIND $rows AS r
+			MATCH (a) WHERE elementId(a) = r.a
+			MATCH (b) WHERE elementId(b) = r.b
+			MATCH (a)-[:`+string(typ)+`]->(b)
+			RETURN DISTINCT r.i AS i`, rows, nil)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			w.oldEdge[keys[recInt(r, "i")]] = true
+		}
+	}
+	return nil
+}
+
+// statusRows lists staged status keys whose subject exists (yet), as rows
+// naming the subject's element ID and the control.
+func (w *writer) statusRows(keys []graph.StatusKey, keep func(graph.StatusKey) bool) []map[string]any {
+	var rows []map[string]any
+	for i, k := range keys {
+		n, ok := w.eid[k.Subject]
+		if !ok || !keep(k) {
+			continue
+		}
+		rows = append(rows, map[string]any{"i": i, "n": n, "fw": k.Control.Framework, "cid": k.Control.ID})
+	}
+	return rows
+}
+
+func statusTypes() string {
+	return string(graph.RelImplements) + "|" + string(graph.RelProtectedBy)
+}
+
+// lookupStatuses finds which staged statuses exist already, with their
+// hashes.
+func (w *writer) lookupStatuses(ctx context.Context) error {
+	w.oldStat = map[graph.StatusKey]string{}
+	keys := w.t.statusOrder
+	rows := w.statusRows(keys, func(graph.StatusKey) bool { return true })
+	recs, err := w.batched(ctx, `UNWIND $rows AS r
+		MATCH (n) WHERE elementId(n) = r.n
+		MATCH (n)-[s:`+statusTypes()+`]->(c:`+string(graph.LabelControl)+` {framework: r.fw, id: r.cid})
+		RETURN r.i AS i, s.`+propHash+` AS h`, rows, nil)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		w.oldStat[keys[recInt(r, "i")]] = recStr(r, "h")
+	}
+	return nil
+}
+
+func (w *writer) putNodes(ctx context.Context) error {
+	t := w.t
+	for _, kind := range []struct {
+		label graph.Label
+		rows  []map[string]any
+	}{
+		{graph.LabelOrganization, mapRows(t.orgOrder, func(id string) map[string]any { return encOrg(t.orgs[id], w.ws, w.txID) })},
+		{graph.LabelAsset, mapRows(t.assetOrder, func(id string) map[string]any { return encAsset(t.assets[id], w.ws, w.txID) })},
+	} {
+		recs, err := w.batched(ctx, `UNWIND $rows AS r
+			MERGE (n:`+string(kind.label)+` {workspace: $ws, id: r.id})
+			WITH n, r, n.`+graph.PropFirstSeen+` AS fs
+			SET n = r
+			SET n.`+graph.PropFirstSeen+` = coalesce(fs, $now)
+			RETURN r.id AS id, elementId(n) AS e`, kind.rows, map[string]any{"now": timeParam(t.now)})
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			w.eid[recStr(r, "id")] = recStr(r, "e")
+		}
+	}
+	return nil
+}
+
+func mapRows[K any](keys []K, enc func(K) map[string]any) []map[string]any {
+	out := make([]map[string]any, len(keys))
+	for i, k := range keys {
+		out[i] = enc(k)
+	}
+	return out
+}
+
+func (w *writer) putEdges(ctx context.Context) error {
+	t := w.t
+	var keys []graph.EdgeKey
+	for _, k := range t.edgeOrder {
+		if t.edges[k] != nil {
+			keys = append(keys, k)
+		}
+	}
+	for typ, rows := range w.edgeRows(keys, func(k graph.EdgeKey) map[string]any { return encEdge(t.edges[k], w.ws, w.txID) }) {
+		_, err := w.batched(ctx, `UNWIND $rows AS r
+			MATCH (a) WHERE elementId(a) = r.a
+			MATCH (b) WHERE elementId(b) = r.b
+			MERGE (a)-[e:`+string(typ)+`]->(b)
+			WITH e, r, e.`+graph.PropFirstSeen+` AS fs
+			SET e = r.props
+			SET e.`+graph.PropFirstSeen+` = coalesce(fs, $now)`, rows, map[string]any{"now": timeParam(t.now)})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) putStatuses(ctx context.Context, kinds *nodeKinds) error {
+	t := w.t
+	keys := t.statusOrder
+	for _, isOrg := range []bool{true, false} {
+		rows := w.statusRows(keys, func(k graph.StatusKey) bool { return t.statuses[k] != nil && kinds.isOrg(k.Subject) == isOrg })
+		for _, r := range rows {
+			r["props"] = encStatus(t.statuses[keys[r["i"].(int)]], w.ws, w.txID)
+		}
+		_, err := w.batched(ctx, `UNWIND $rows AS r
+			MATCH (n) WHERE elementId(n) = r.n
+			MATCH (c:`+string(graph.LabelControl)+` {framework: r.fw, id: r.cid})
+			MERGE (n)-[s:`+string(statusRel(isOrg))+`]->(c)
+			WITH s, r, s.`+graph.PropFirstSeen+` AS fs
+			SET s = r.props
+			SET s.`+graph.PropFirstSeen+` = coalesce(fs, $now)`, rows, map[string]any{"now": timeParam(t.now)})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// removeEdges deletes the edges the run removes; it returns how many
+// existed.
+func (w *writer) removeEdges(ctx context.Context) (int, error) {
+	t := w.t
+	var keys []graph.EdgeKey
+	for _, k := range t.edgeOrder {
+		if t.edges[k] == nil && w.oldEdge[k] {
+			keys = append(keys, k)
+		}
+	}
+	n := 0
+	for typ, rows := range w.edgeRows(keys, nil) {
+		recs, err := w.batched(ctx, `UNWIND $rows AS r
+			MATCH (a) WHERE elementId(a) = r.a
+			MATCH (b) WHERE elementId(b) = r.b
+			MATCH (a)-[e:`+string(typ)+`]->(b)
+			DELETE e
+			RETURN count(*) AS n`, rows, nil)
+		if err != nil {
+			return 0, err
+		}
+		for _, r := range recs {
+			n += recInt(r, "n")
+		}
+	}
+	return n, nil
+}
+
+func (w *writer) removeStatuses(ctx context.Context) (int, error) {
+	t := w.t
+	rows := w.statusRows(t.statusOrder, func(k graph.StatusKey) bool { _, old := w.oldStat[k]; return t.statuses[k] == nil && old })
+	recs, err := w.batched(ctx, `UNWIND $rows AS r
+		MATCH (n) WHERE elementId(n) = r.n
+		MATCH (n)-[s:`+statusTypes()+`]->(c:`+string(graph.LabelControl)+` {framework: r.fw, id: r.cid})
+		DELETE s
+		RETURN count(*) AS n`, rows, nil)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range recs {
+		n += recInt(r, "n")
+	}
+	return n, nil
+}
+
+// sweep removes what this source stamped in an earlier run: relationships
+// and statuses first (bounded batches), then nodes with whatever still
+// touches them. It adds the removals to rep and marks the swept nodes.
+func (w *writer) sweep(ctx context.Context, rep *graph.WriteReport, swept map[string]bool) error {
+	p := w.params(map[string]any{"src": w.t.spec.Source, "run": w.t.spec.Run, "limit": w.s.batch})
+	for _, typ := range graph.EdgeTypes {
+		n, err := untilNoneCount(ctx, w.tx, `MATCH ()-[e:`+string(typ)+`]->()
+			WHERE e.workspace = $ws AND e.source = $src AND e.run <> $run
+			WITH e LIMIT $limit DELETE e RETURN count(*) AS n`, p)
+		if err != nil {
+			return err
+		}
+		rep.Edges.Removed += n
+	}
+	for _, typ := range statusRels {
+		n, err := untilNoneCount(ctx, w.tx, `MATCH ()-[s:`+string(typ)+`]->()
+			WHERE s.workspace = $ws AND s.source = $src AND s.run <> $run
+			WITH s LIMIT $limit DELETE s RETURN count(*) AS n`, p)
+		if err != nil {
+			return err
+		}
+		rep.Statuses.Removed += n
+	}
+
+	// Stale nodes.
+	var stale []map[string]any
+	for _, label := range companyLabels {
+		recs, err := run(ctx, w.tx, `MATCH (n:`+string(label)+`)
+			WHERE n.workspace = $ws AND n.source = $src AND n.run <> $run
+			RETURN n.id AS id, elementId(n) AS e`, p)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			swept[recStr(r, "id")] = true
+			stale = append(stale, map[string]any{"e": recStr(r, "e")})
+		}
+		if label == graph.LabelOrganization {
+			rep.Orgs.Removed += len(recs)
+		} else {
+			rep.Assets.Removed += len(recs)
+		}
+	}
+	if len(stale) == 0 {
+		return nil
+	}
+	// What still touches them goes too: count what existed before the run.
+	isStatus := map[string]bool{string(graph.RelImplements): true, string(graph.RelProtectedBy): true}
+	seenRel := map[string]bool{}
+	recs, err := w.batched(ctx, `UNWIND $rows AS r
+		MATCH (n) WHERE elementId(n) = r.e
+		MATCH (n)-[x]-()
+		WITH DISTINCT x
+		RETURN elementId(x) AS x, type(x) AS t, startNode(x).id AS from, endNode(x).id AS to,
+			x.`+propFw+` AS fw, x.`+propCtl+` AS cid, x.`+propTx+` = $tx AS mine`, stale, map[string]any{"tx": w.txID})
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		x := recStr(r, "x")
+		if seenRel[x] {
+			continue
+		}
+		seenRel[x] = true
+		typ, mine := recStr(r, "t"), recBool(r, "mine")
+		if isStatus[typ] {
+			k := graph.StatusKey{Subject: recStr(r, "from"), Control: graph.ControlRef{Framework: recStr(r, "fw"), ID: recStr(r, "cid")}}
+			if _, old := w.oldStat[k]; !mine || old {
+				rep.Statuses.Removed++
+			}
+			continue
+		}
+		if strings.ToUpper(typ) != typ || !graph.ValidEdgeType(graph.RelType(typ)) {
+			continue
+		}
+		k := graph.EdgeKey{Type: graph.RelType(typ), From: recStr(r, "from"), To: recStr(r, "to")}
+		if !mine || w.oldEdge[k] {
+			rep.Edges.Removed++
+		}
+	}
+	_, err = w.batched(ctx, `UNWIND $rows AS r
+		MATCH (n) WHERE elementId(n) = r.e
+		DETACH DELETE n`, stale, nil)
+	return err
+}
