@@ -80,10 +80,10 @@ func writeRejectionSheet(f *excelize.File, sheet string, rs []Rejection) error {
 	for i, h := range RejectionHeader {
 		head[i] = excelize.Cell{Value: h, StyleID: bold}
 	}
-	if err := sw.SetRow("A1", head, excelize.RowOpts{}); err != nil {
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	if err := sw.SetRow("A1", head, excelize.RowOpts{}); err != nil {
 		return err
 	}
 	for i, r := range rs {
