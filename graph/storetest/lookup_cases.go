@@ -225,6 +225,9 @@ func runLookupCases(t *testing.T, open func(t *testing.T) graph.Store) {
 		} {
 			var got []string
 			err := s.Walk(ctx, ws, c.spec, func(l graph.Level) bool {
+				if len(l.Nodes) == 0 {
+					return true // an empty last level changes no answer
+				}
 				line := fmt.Sprintf("%d:", l.Depth)
 				for _, n := range l.Nodes {
 					line += " " + n.ID

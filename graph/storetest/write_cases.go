@@ -21,6 +21,9 @@ type writeStep struct {
 	// State after the step: asset IDs, org IDs, edges "FROM TYPE TO",
 	// statuses "SUBJECT FW:ID status", asset names "ID=name".
 	assets, orgs, edges, statuses, names []string
+	// stamp of asset a1: "source run firstSeen lastSeen", times as hours
+	// after fixedNow ("" = not checked).
+	stamp string
 }
 
 func cnt(created, updated, unchanged, removed int) graph.Counts {
@@ -39,35 +42,35 @@ func writeSteps() []writeStep {
 		{what: "first import creates everything", spec: graph.WriteSpec{Source: src, Run: "r1"}, graph: writeV1,
 			want:   graph.WriteReport{Orgs: cnt(2, 0, 0, 0), Assets: cnt(2, 0, 0, 0), Edges: cnt(1, 0, 0, 0), Statuses: cnt(2, 0, 0, 0)},
 			assets: []string{"a1", "a2"}, orgs: []string{"o1", "o2"}, edges: []string{"a2 STORED_ON a1"},
-			statuses: []string{"a1 TFW:MAP-A implemented", "o1 TFW:MAP-O partial"}, names: []string{"a1=a1", "a2=a2"}},
+			statuses: []string{"a1 TFW:MAP-A implemented", "o1 TFW:MAP-O partial"}, names: []string{"a1=a1", "a2=a2"}, stamp: "src.xlsx r1 +1h +1h"},
 		{what: "the same import again changes nothing", spec: graph.WriteSpec{Source: src, Run: "r2"}, graph: writeV1,
 			want:   graph.WriteReport{Orgs: cnt(0, 0, 2, 0), Assets: cnt(0, 0, 2, 0), Edges: cnt(0, 0, 1, 0), Statuses: cnt(0, 0, 2, 0)},
 			assets: []string{"a1", "a2"}, orgs: []string{"o1", "o2"}, edges: []string{"a2 STORED_ON a1"},
-			statuses: []string{"a1 TFW:MAP-A implemented", "o1 TFW:MAP-O partial"}, names: []string{"a1=a1", "a2=a2"}},
+			statuses: []string{"a1 TFW:MAP-A implemented", "o1 TFW:MAP-O partial"}, names: []string{"a1=a1", "a2=a2"}, stamp: "src.xlsx r2 +1h +2h"},
 		{what: "a dry run counts but writes nothing",
 			spec:   graph.WriteSpec{Source: src, Run: "r3", DryRun: true, Sweep: true},
 			graph:  "org o1 self; asset a1 systems L3; asset a2 data L3 name=renamed; asset a3 things L2",
 			want:   graph.WriteReport{Orgs: cnt(0, 0, 1, 1), Assets: cnt(1, 1, 1, 0), Edges: cnt(0, 0, 0, 1), Statuses: cnt(0, 0, 0, 2)},
 			assets: []string{"a1", "a2"}, orgs: []string{"o1", "o2"}, edges: []string{"a2 STORED_ON a1"},
-			statuses: []string{"a1 TFW:MAP-A implemented", "o1 TFW:MAP-O partial"}, names: []string{"a1=a1", "a2=a2"}},
+			statuses: []string{"a1 TFW:MAP-A implemented", "o1 TFW:MAP-O partial"}, names: []string{"a1=a1", "a2=a2"}, stamp: "src.xlsx r2 +1h +2h"},
 		{what: "a sweep removes what the source no longer lists and updates what changed",
 			spec: graph.WriteSpec{Source: src, Run: "r4", Sweep: true},
 			graph: "org o1 self; asset a1 systems L3; asset a2 data L3 name=renamed\n" +
 				"a1 PROTECTED_BY TFW:MAP-A partial",
 			want:   graph.WriteReport{Orgs: cnt(0, 0, 1, 1), Assets: cnt(0, 1, 1, 0), Edges: cnt(0, 0, 0, 1), Statuses: cnt(0, 1, 0, 1)},
 			assets: []string{"a1", "a2"}, orgs: []string{"o1"},
-			statuses: []string{"a1 TFW:MAP-A partial"}, names: []string{"a1=a1", "a2=renamed"}},
+			statuses: []string{"a1 TFW:MAP-A partial"}, names: []string{"a1=a1", "a2=renamed"}, stamp: "src.xlsx r4 +1h +4h"},
 		{what: "another source adds its own nodes", spec: graph.WriteSpec{Source: "other.xlsx", Run: "o1"},
 			graph:  "existing asset a1; asset b1 systems L3; org ob; b1 CONNECTS_TO a1",
 			want:   graph.WriteReport{Orgs: cnt(1, 0, 0, 0), Assets: cnt(1, 0, 0, 0), Edges: cnt(1, 0, 0, 0)},
 			assets: []string{"a1", "a2", "b1"}, orgs: []string{"o1", "ob"}, edges: []string{"b1 CONNECTS_TO a1"},
-			statuses: []string{"a1 TFW:MAP-A partial"}, names: []string{"a1=a1", "a2=renamed", "b1=b1"}},
+			statuses: []string{"a1 TFW:MAP-A partial"}, names: []string{"a1=a1", "a2=renamed", "b1=b1"}, stamp: "src.xlsx r4 +1h +4h"},
 		{what: "a sweep touches only its own source",
 			spec:   graph.WriteSpec{Source: src, Run: "r5", Sweep: true},
 			graph:  "org o1 self; asset a1 systems L3; a1 PROTECTED_BY TFW:MAP-A partial",
 			want:   graph.WriteReport{Orgs: cnt(0, 0, 1, 0), Assets: cnt(0, 0, 1, 1), Statuses: cnt(0, 0, 1, 0)},
 			assets: []string{"a1", "b1"}, orgs: []string{"o1", "ob"}, edges: []string{"b1 CONNECTS_TO a1"},
-			statuses: []string{"a1 TFW:MAP-A partial"}, names: []string{"a1=a1", "b1=b1"}},
+			statuses: []string{"a1 TFW:MAP-A partial"}, names: []string{"a1=a1", "b1=b1"}, stamp: "src.xlsx r5 +1h +6h"},
 		{what: "an explicit removal of an edge",
 			spec: graph.WriteSpec{Source: "other.xlsx", Run: "o2"},
 			remove: func(b *graph.Batch) {
@@ -75,14 +78,14 @@ func writeSteps() []writeStep {
 			},
 			want:   graph.WriteReport{Edges: cnt(0, 0, 0, 1)},
 			assets: []string{"a1", "b1"}, orgs: []string{"o1", "ob"},
-			statuses: []string{"a1 TFW:MAP-A partial"}, names: []string{"a1=a1", "b1=b1"}},
+			statuses: []string{"a1 TFW:MAP-A partial"}, names: []string{"a1=a1", "b1=b1"}, stamp: "src.xlsx r5 +1h +6h"},
 		{what: "an explicit removal of a status",
 			spec: graph.WriteSpec{Source: src, Run: "r6"},
 			remove: func(b *graph.Batch) {
 				b.RemoveStatuses = []graph.StatusKey{{Subject: "a1", Control: graph.ControlRef{Framework: FixtureFW, ID: "MAP-A"}}}
 			},
 			want:   graph.WriteReport{Statuses: cnt(0, 0, 0, 1)},
-			assets: []string{"a1", "b1"}, orgs: []string{"o1", "ob"}, names: []string{"a1=a1", "b1=b1"}},
+			assets: []string{"a1", "b1"}, orgs: []string{"o1", "ob"}, names: []string{"a1=a1", "b1=b1"}, stamp: "src.xlsx r5 +1h +6h"},
 	}
 }
 
@@ -106,6 +109,14 @@ func runWriteCases(t *testing.T, open func(t *testing.T) graph.Store) {
 				t.Errorf("step %d (%s): report\n  got  %+v\n  want %+v", i+1, st.what, rep, st.want)
 			}
 			checkState(t, fmt.Sprintf("after step %d (%s)", i+1, st.what), s, st)
+			a1, err := s.Asset(ctx, ws, "a1")
+			if err != nil {
+				t.Fatalf("step %d: Asset(a1): %v", i+1, err)
+			}
+			hours := func(x time.Time) string { return fmt.Sprintf("%+dh", int(x.Sub(fixedNow).Hours())) }
+			if got := fmt.Sprintf("%s %s %s %s", a1.Source, a1.Run, hours(a1.FirstSeen), hours(a1.LastSeen)); got != st.stamp {
+				t.Errorf("step %d (%s): stamp of a1 %q, want %q", i+1, st.what, got, st.stamp)
+			}
 		}
 	})
 
