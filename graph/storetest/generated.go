@@ -156,6 +156,40 @@ func testGenerated(t *testing.T, open func(t *testing.T) graph.Store) {
 			t.Logf("%d pairs; cells (importance x damage 3..1): %v", len(pairs), [][]int{want[3][1:], want[2][1:], want[1][1:]})
 		})
 	}
+	t.Run("HeatmapCPSF", func(t *testing.T) {
+		h, err := a.HeatmapCPSF(ctx, w.ID, -1)
+		if err != nil {
+			t.Fatalf("HeatmapCPSF: %v", err)
+		}
+		want := ref.CPSF(graph.DefaultMaxHops)
+		var diffs []string
+		for _, c := range h.Cells {
+			wc := want[graph.Cell{Layer: c.Layer, Component: c.Component}]
+			got := fmt.Sprintf("assets %d orgs %d pairs %d max %d high %d rss %d assessed %d coverage %.9f reqs %v",
+				c.Assets, c.Orgs, c.Pairs, c.MaxRisk, c.HighPairs, c.RiskSources, c.Assessed, c.Coverage, c.Requirements)
+			wnt := fmt.Sprintf("assets %d orgs %d pairs %d max %d high %d rss %d assessed %d coverage %.9f reqs %v",
+				wc.Assets, wc.Orgs, wc.Pairs, wc.MaxRisk, wc.HighPairs, wc.RiskSources, wc.Assessed, wc.Coverage, wc.Requirements)
+			if got != wnt {
+				diffs = append(diffs, fmt.Sprintf("cell %s/%s:\n  got  %s\n  want %s", c.Layer, c.Component, got, wnt))
+			}
+		}
+		reportDiffs(t, diffs)
+	})
+	t.Run("HeatmapSupply", func(t *testing.T) {
+		h, err := a.HeatmapSupply(ctx, w.ID)
+		if err != nil {
+			t.Fatalf("HeatmapSupply: %v", err)
+		}
+		var got []string
+		for _, r := range h.Rows {
+			line := fmt.Sprintf("%s tier %d supplied %d:", r.Org.ID, r.Tier, r.AssetsSupplied)
+			for _, c := range r.Cells {
+				line += fmt.Sprintf(" %s %.9f/%d", c.Function, c.Covered, c.Requirements)
+			}
+			got = append(got, line)
+		}
+		reportDiffs(t, diffLists("supply-chain rows", got, ref.Supply()))
+	})
 	t.Logf("generated-graph checks took %v", time.Since(start).Round(time.Millisecond))
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"cpsfgraph/graph"
 )
@@ -23,6 +24,8 @@ type Reference struct {
 	exploits map[string][]graph.RiskSource           // threat -> risk sources
 	mitig    map[string]map[graph.ControlRef]bool    // risk source -> controls
 	own      map[string]map[graph.ControlRef]float64 // subject -> control -> weight
+	cat      *graph.Catalog
+	b        graph.Batch
 }
 
 type refNode struct {
@@ -57,7 +60,7 @@ var refDamage = [4][4]int{
 func NewReference(cat *graph.Catalog, w graph.Workspace, b graph.Batch) *Reference {
 	r := &Reference{ws: w, nodes: map[string]*refNode{}, succ: map[string][]string{}, pred: map[string][]string{},
 		level: map[string]int{}, exploits: map[string][]graph.RiskSource{}, mitig: map[string]map[graph.ControlRef]bool{},
-		own: map[string]map[graph.ControlRef]float64{}}
+		own: map[string]map[graph.ControlRef]float64{}, cat: cat, b: b}
 	for _, o := range b.Orgs {
 		r.nodes[o.ID] = &refNode{id: o.ID, org: true, comp: graph.Organization, layers: []graph.LayerID{graph.L1}, owner: o.ID}
 	}
@@ -409,6 +412,171 @@ func (r *Reference) Pairs(maxHops int) map[string]score {
 		for _, a := range r.blast(t, maxHops).assets {
 			out[t+"/"+a.Asset] = a.Score
 		}
+	}
+	return out
+}
+
+// RefCPSFCell is the reference answer for one cell of the CPSF map.
+type RefCPSFCell struct {
+	Assets, Orgs, Pairs, MaxRisk, HighPairs, RiskSources, Assessed int
+	Coverage                                                       float64
+	Requirements                                                   []string
+}
+
+// CPSF answers HeatmapCPSF: per (layer, component) cell, the nodes in it,
+// the catalog's risk sources there and their mean coverage over the nodes,
+// the requirements that mitigate them, and the (threat, asset) pairs of the
+// cell's assets.
+func (r *Reference) CPSF(maxHops int) map[graph.Cell]*RefCPSFCell {
+	out := map[graph.Cell]*RefCPSFCell{}
+	for _, l := range graph.Layers {
+		for _, c := range graph.Components {
+			out[graph.Cell{Layer: l, Component: c}] = &RefCPSFCell{}
+		}
+	}
+	reqs := map[graph.Cell]map[string]bool{}
+	rsIn := map[graph.Cell][]string{}
+	for _, x := range r.cat.RiskSources {
+		cell := graph.Cell{Layer: x.Layer, Component: x.Component}
+		out[cell].RiskSources++
+		rsIn[cell] = append(rsIn[cell], x.ID)
+		for _, m := range r.cat.Mappings {
+			if m.Type == graph.RelMitigates && !m.FromControl && m.To == x.ID {
+				if reqs[cell] == nil {
+					reqs[cell] = map[string]bool{}
+				}
+				reqs[cell][m.From] = true
+			}
+		}
+	}
+	for cell, set := range reqs {
+		for q := range set {
+			out[cell].Requirements = append(out[cell].Requirements, q)
+		}
+		slices.Sort(out[cell].Requirements)
+	}
+	sums := map[graph.Cell]float64{}
+	for _, n := range r.nodes {
+		for _, l := range n.layers {
+			cell := graph.Cell{Layer: l, Component: n.comp}
+			if n.org {
+				out[cell].Orgs++
+			} else {
+				out[cell].Assets++
+			}
+			for _, rs := range rsIn[cell] {
+				best := 0.0
+				for c := range r.mitig[rs] {
+					best = max(best, r.own[n.id][c])
+					if !n.org && n.owner != "" {
+						best = max(best, r.own[n.owner][c])
+					}
+				}
+				out[cell].Assessed++
+				sums[cell] += best
+			}
+		}
+	}
+	for cell, c := range out {
+		if c.Assessed > 0 {
+			c.Coverage = sums[cell] / float64(c.Assessed)
+		}
+	}
+	for key, sc := range r.Pairs(maxHops) {
+		asset := key[strings.IndexByte(key, '/')+1:]
+		n := r.nodes[asset]
+		for _, l := range n.layers {
+			c := out[graph.Cell{Layer: l, Component: n.comp}]
+			c.Pairs++
+			c.MaxRisk = max(c.MaxRisk, sc.risk)
+			if sc.risk >= 6 {
+				c.HighPairs++
+			}
+		}
+	}
+	return out
+}
+
+// Supply answers HeatmapSupply as rows "ORG tier T supplied N: FUNCTION
+// COVERED/REQUIREMENTS ...", ordered by tier (unlinked last), then ID.
+func (r *Reference) Supply() []string {
+	tier := map[string]int{}
+	var frontier []string
+	for _, o := range r.b.Orgs {
+		if o.Role == graph.RoleSelf {
+			tier[o.ID] = 0
+			frontier = append(frontier, o.ID)
+		}
+	}
+	for d := 1; len(frontier) > 0; d++ {
+		var next []string
+		for _, x := range frontier {
+			for _, e := range r.b.Edges {
+				if e.Type == graph.RelSupplies && e.To == x {
+					if _, ok := tier[e.From]; !ok {
+						tier[e.From] = d
+						next = append(next, e.From)
+					}
+				}
+			}
+		}
+		frontier = next
+	}
+	supplied := map[string]int{}
+	for _, e := range r.b.Edges {
+		if e.Type == graph.RelSuppliedBy {
+			supplied[e.To]++
+		}
+	}
+	fns := []string{"Identify", "Protect", "Detect", "Respond/Recover"}
+	byFn := map[string][]string{}
+	for _, q := range r.cat.Requirements {
+		for _, f := range fns {
+			if strings.HasPrefix(q.Function, f) {
+				byFn[f] = append(byFn[f], q.ID)
+			}
+		}
+	}
+	type row struct {
+		id, line string
+		tier     int
+	}
+	var rows []row
+	for _, o := range r.b.Orgs {
+		t, ok := tier[o.ID]
+		if !ok {
+			t = -1
+		}
+		line := fmt.Sprintf("%s tier %d supplied %d:", o.ID, t, supplied[o.ID])
+		for _, f := range fns {
+			covered := 0.0
+			for _, q := range byFn[f] {
+				best := 0.0
+				for _, m := range r.cat.Mappings {
+					if m.Type == graph.RelMapsTo && m.To == q {
+						if c, err := graph.ParseControlRef(m.From); err == nil {
+							best = max(best, r.own[o.ID][c])
+						}
+					}
+				}
+				covered += best
+			}
+			line += fmt.Sprintf(" %s %.9f/%d", f, covered, len(byFn[f]))
+		}
+		if t < 0 {
+			t = 1 << 30
+		}
+		rows = append(rows, row{o.ID, line, t})
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].tier != rows[j].tier {
+			return rows[i].tier < rows[j].tier
+		}
+		return rows[i].id < rows[j].id
+	})
+	out := make([]string, len(rows))
+	for i, x := range rows {
+		out[i] = x.line
 	}
 	return out
 }
