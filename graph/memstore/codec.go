@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"cpsfgraph/graph"
 )
 
 // The payload is a compact binary encoding: unsigned and signed varints,
@@ -13,15 +15,44 @@ import (
 // thousands of edges; the table stores each once and lets the decoder share
 // one string per distinct value.
 
-// encoder writes the body and collects the string table.
+// encoder writes the body and collects the string table and the stamp
+// table (most items of one import share one stamp).
 type encoder struct {
 	body  []byte
 	index map[string]uint32
 	table []string
+
+	stamps    []byte // the stamp table's entries
+	stampIx   map[graph.Stamp]uint32
+	nStamps   uint32
+	lastStamp graph.Stamp
+	lastRef   uint32
 }
 
 func newEncoder() *encoder {
-	return &encoder{index: map[string]uint32{"": 0}, table: []string{""}}
+	return &encoder{index: map[string]uint32{"": 0}, table: []string{""}, stampIx: map[graph.Stamp]uint32{}}
+}
+
+// stamp writes a reference into the stamp table.
+func (e *encoder) stamp(s graph.Stamp) {
+	if e.nStamps == 0 || s != e.lastStamp {
+		i, ok := e.stampIx[s]
+		if !ok {
+			i = e.nStamps
+			e.nStamps++
+			e.stampIx[s] = i
+			body := e.body
+			e.body = e.stamps
+			e.str(s.Source)
+			e.str(s.Run)
+			e.time(s.FirstSeen)
+			e.time(s.LastSeen)
+			e.stamps = e.body
+			e.body = body
+		}
+		e.lastStamp, e.lastRef = s, i
+	}
+	e.uint(uint64(e.lastRef))
 }
 
 func (e *encoder) uint(v uint64) { e.body = binary.AppendUvarint(e.body, v) }
@@ -65,28 +96,31 @@ func (e *encoder) time(t time.Time) {
 	e.uint(uint64(t.Nanosecond()))
 }
 
-// payload returns the string table followed by the body.
+// payload returns the string table, the stamp table and the body.
 func (e *encoder) payload() []byte {
 	n := 0
 	for _, s := range e.table {
 		n += len(s) + binary.MaxVarintLen32
 	}
-	out := make([]byte, 0, n+binary.MaxVarintLen64+len(e.body))
+	out := make([]byte, 0, n+2*binary.MaxVarintLen64+len(e.stamps)+len(e.body))
 	out = binary.AppendUvarint(out, uint64(len(e.table)))
 	for _, s := range e.table {
 		out = binary.AppendUvarint(out, uint64(len(s)))
 		out = append(out, s...)
 	}
+	out = binary.AppendUvarint(out, uint64(e.nStamps))
+	out = append(out, e.stamps...)
 	return append(out, e.body...)
 }
 
 // decoder reads a payload. The first error sticks; later reads return zero
 // values, so callers check err once at the end.
 type decoder struct {
-	b     []byte
-	off   int
-	table []string
-	err   error
+	b      []byte
+	off    int
+	table  []string
+	stamps []graph.Stamp
+	err    error
 }
 
 var errShort = errors.New("unexpected end of payload")
@@ -161,6 +195,30 @@ func (d *decoder) readTable() {
 		d.table = append(d.table, string(d.b[d.off:d.off+l]))
 		d.off += l
 	}
+}
+
+// readStamps reads the stamp table; it follows the string table.
+func (d *decoder) readStamps() {
+	n := d.count()
+	d.stamps = make([]graph.Stamp, 0, n)
+	for range n {
+		if d.err != nil {
+			return
+		}
+		d.stamps = append(d.stamps, graph.Stamp{Source: d.str(), Run: d.str(), FirstSeen: d.time(), LastSeen: d.time()})
+	}
+}
+
+func (d *decoder) stamp() graph.Stamp {
+	i := d.uint()
+	if d.err != nil {
+		return graph.Stamp{}
+	}
+	if i >= uint64(len(d.stamps)) {
+		d.fail(fmt.Errorf("stamp reference %d outside the table of %d", i, len(d.stamps)))
+		return graph.Stamp{}
+	}
+	return d.stamps[i]
 }
 
 func (d *decoder) str() string {

@@ -8,3 +8,6 @@ func SetBeforeRename(f func(tmp string) error) (restore func()) {
 	beforeRename = f
 	return func() { beforeRename = old }
 }
+
+// Save writes s's current content to path as Open reads it.
+func Save(s *Store, path string) error { return save(path, s.cur.Load()) }

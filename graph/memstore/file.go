@@ -226,17 +226,6 @@ func (d *decoder) prov() graph.Provenance {
 	return graph.Provenance{Source: d.str(), Verification: d.str()}
 }
 
-func (e *encoder) stamp(s graph.Stamp) {
-	e.str(s.Source)
-	e.str(s.Run)
-	e.time(s.FirstSeen)
-	e.time(s.LastSeen)
-}
-
-func (d *decoder) stamp() graph.Stamp {
-	return graph.Stamp{Source: d.str(), Run: d.str(), FirstSeen: d.time(), LastSeen: d.time()}
-}
-
 // list writes a list; readList reads one.
 func list[T any](e *encoder, xs []T, f func(*T)) {
 	e.uint(uint64(len(xs)))
@@ -414,12 +403,13 @@ func encodeWorkspace(e *encoder, w *wsState) {
 		e.strs(a.Exposure)
 		e.stamp(a.Stamp)
 	}
-	edges := w.allEdges()
-	e.uint(uint64(len(edges)))
-	for _, x := range edges {
+	// Edges and statuses name their nodes by number: the rank of the ID,
+	// the order in which the nodes were written.
+	e.uint(uint64(len(w.edges)))
+	for i, x := range w.edges {
 		e.str(string(x.Type))
-		e.str(x.From)
-		e.str(x.To)
+		e.uint(uint64(w.ends[2*i]))
+		e.uint(uint64(w.ends[2*i+1]))
 		e.stamp(x.Stamp)
 	}
 	var n uint64
@@ -429,7 +419,7 @@ func encodeWorkspace(e *encoder, w *wsState) {
 	e.uint(n)
 	for i := range w.facts {
 		for _, c := range w.facts[i].Statuses {
-			e.str(c.Subject)
+			e.uint(uint64(i))
 			e.str(c.Control.Framework)
 			e.str(c.Control.ID)
 			e.str(string(c.Status))
@@ -451,89 +441,86 @@ func decodeWorkspace(d *decoder) (*wsState, error) {
 	}
 	data := newWSData()
 	nodes := d.count()
+	ids := make([]string, 0, nodes)
 	for range nodes {
 		if d.err != nil {
 			return nil, d.err
 		}
+		var id string
 		if !d.bool() {
 			o := &graph.Org{ID: d.str(), Name: d.str(), Role: graph.OrgRole(d.str()), Size: d.str(), Stamp: d.stamp()}
 			data.orgs[o.ID] = o
-			continue
-		}
-		a := &graph.Asset{ID: d.str(), Name: d.str(), Component: graph.Component(d.str())}
-		if n := d.count(); n > 0 {
-			a.Layers = make([]graph.LayerID, n)
-			for i := range a.Layers {
-				a.Layers[i] = graph.LayerID(d.str())
+			id = o.ID
+		} else {
+			a := &graph.Asset{ID: d.str(), Name: d.str(), Component: graph.Component(d.str())}
+			if n := d.count(); n > 0 {
+				a.Layers = make([]graph.LayerID, n)
+				for i := range a.Layers {
+					a.Layers[i] = graph.LayerID(d.str())
+				}
 			}
+			a.C, a.I, a.A, a.Importance = d.int(), d.int(), d.int(), d.int()
+			a.Category, a.Media, a.Owner = d.str(), d.str(), d.str()
+			a.PersonalInfo, a.Exposure = d.strs(), d.strs()
+			a.Stamp = d.stamp()
+			data.assets[a.ID] = a
+			id = a.ID
 		}
-		a.C, a.I, a.A, a.Importance = d.int(), d.int(), d.int(), d.int()
-		a.Category, a.Media, a.Owner = d.str(), d.str(), d.str()
-		a.PersonalInfo, a.Exposure = d.strs(), d.strs()
-		a.Stamp = d.stamp()
-		data.assets[a.ID] = a
+		// Strictly ascending IDs: node numbers are ranks, and no ID is
+		// both an asset and an organization.
+		if len(ids) > 0 && ids[len(ids)-1] >= id && d.err == nil {
+			return nil, fmt.Errorf("workspace %q: node %q out of order after %q", info.ID, id, ids[len(ids)-1])
+		}
+		ids = append(ids, id)
+	}
+	node := func() (string, int32) {
+		p := d.uint()
+		if d.err == nil && p >= uint64(len(ids)) {
+			d.fail(fmt.Errorf("node number %d outside the workspace's %d nodes", p, len(ids)))
+			return "", 0
+		}
+		if d.err != nil {
+			return "", 0
+		}
+		return ids[p], int32(p)
 	}
 	edges := d.count()
-	data.edges = make(map[graph.EdgeKey]*graph.Edge, edges)
 	block := make([]graph.Edge, edges) // one allocation for all edges
+	data.edges = make([]*graph.Edge, edges)
+	ends := make([]int32, 2*edges)
 	for i := range block {
+		x := &block[i]
+		x.Type = graph.RelType(d.str())
+		x.From, ends[2*i] = node()
+		x.To, ends[2*i+1] = node()
+		x.Stamp = d.stamp()
 		if d.err != nil {
 			return nil, d.err
 		}
-		x := &block[i]
-		*x = graph.Edge{Type: graph.RelType(d.str()), From: d.str(), To: d.str(), Stamp: d.stamp()}
-		data.edges[x.Key()] = x
+		data.edges[i] = x
 	}
 	statuses := d.count()
 	sblock := make([]graph.ControlStatus, statuses)
 	for i := range sblock {
+		c := &sblock[i]
+		c.Subject, _ = node()
+		c.Control = graph.ControlRef{Framework: d.str(), ID: d.str()}
+		c.Status, c.Note, c.Stamp = graph.Status(d.str()), d.str(), d.stamp()
 		if d.err != nil {
 			return nil, d.err
 		}
-		c := &sblock[i]
-		*c = graph.ControlStatus{Subject: d.str(), Control: graph.ControlRef{Framework: d.str(), ID: d.str()},
-			Status: graph.Status(d.str()), Note: d.str(), Stamp: d.stamp()}
 		data.statuses[c.Key()] = c
 	}
 	if d.err != nil {
 		return nil, d.err
 	}
-	if err := checkLoaded(info.ID, data); err != nil {
-		return nil, err
-	}
-	return buildState(info, data), nil
-}
-
-// checkLoaded verifies what indexing relies on: every edge and status
-// names a node of the workspace, and no ID is both an asset and an
-// organization.
-func checkLoaded(ws string, d *wsData) error {
-	for id := range d.assets {
-		if _, ok := d.orgs[id]; ok {
-			return fmt.Errorf("workspace %q: %q is both an asset and an organization", ws, id)
-		}
-	}
-	has := func(id string) bool {
-		_, a := d.assets[id]
-		_, o := d.orgs[id]
-		return a || o
-	}
-	for k := range d.edges {
-		if !has(k.From) || !has(k.To) {
-			return fmt.Errorf("workspace %q: edge %s %q -> %q names a missing node", ws, k.Type, k.From, k.To)
-		}
-	}
-	for k := range d.statuses {
-		if !has(k.Subject) {
-			return fmt.Errorf("workspace %q: status of missing node %q", ws, k.Subject)
-		}
-	}
-	return nil
+	return buildState(info, data, ends), nil
 }
 
 func decodeState(payload []byte) (*state, error) {
 	d := &decoder{b: payload}
 	d.readTable()
+	d.readStamps()
 	cat := decodeCatalog(d)
 	st := &state{cat: newCatalogState(cat), ws: map[string]*wsState{}}
 	n := d.count()

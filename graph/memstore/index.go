@@ -9,13 +9,13 @@ import (
 	"cpsfgraph/graph"
 )
 
-// wsData is the primary content of one workspace. Maps hold pointers to
-// values that are never modified once published: a write clones the maps
-// and replaces the entries it changes.
+// wsData is the primary content of one workspace. Maps and the edge list
+// hold pointers to values that are never modified once published: a write
+// clones them and replaces the entries it changes.
 type wsData struct {
 	orgs     map[string]*graph.Org
 	assets   map[string]*graph.Asset
-	edges    map[graph.EdgeKey]*graph.Edge
+	edges    []*graph.Edge // in no order; the index finds one by key
 	statuses map[graph.StatusKey]*graph.ControlStatus
 }
 
@@ -23,17 +23,17 @@ func newWSData() *wsData {
 	return &wsData{
 		orgs:     map[string]*graph.Org{},
 		assets:   map[string]*graph.Asset{},
-		edges:    map[graph.EdgeKey]*graph.Edge{},
 		statuses: map[graph.StatusKey]*graph.ControlStatus{},
 	}
 }
 
-// clone copies the maps (not the values, which are immutable).
+// clone copies the maps and the edge list (not the values, which are
+// immutable).
 func (d *wsData) clone() *wsData {
 	return &wsData{
 		orgs:     cloneMap(d.orgs),
 		assets:   cloneMap(d.assets),
-		edges:    cloneMap(d.edges),
+		edges:    slices.Clone(d.edges),
 		statuses: cloneMap(d.statuses),
 	}
 }
@@ -55,20 +55,53 @@ type csr struct {
 
 func (c *csr) of(i int32) []int32 { return c.to[c.off[i]:c.off[i+1]] }
 
-// buildCSR builds adjacency lists over n nodes from packed (from<<32 | to)
-// pairs; it sorts and deduplicates pairs in place.
-func buildCSR(n int, pairs []uint64) csr {
-	slices.Sort(pairs)
-	pairs = slices.Compact(pairs)
-	c := csr{off: make([]int32, n+1), to: make([]int32, len(pairs))}
-	for i, p := range pairs {
-		c.off[int32(p>>32)+1]++
-		c.to[i] = int32(uint32(p))
+// buildCSR builds adjacency lists over n nodes from the arcs from[i] ->
+// to[i]: a counting sort by source, then each list sorted and
+// deduplicated.
+func buildCSR(n int, from, to []int32) csr {
+	off := make([]int32, n+1)
+	for _, a := range from {
+		off[a+1]++
 	}
 	for i := 1; i <= n; i++ {
-		c.off[i] += c.off[i-1]
+		off[i] += off[i-1]
+	}
+	raw := make([]int32, len(to))
+	fill := slices.Clone(off[:n])
+	for i, a := range from {
+		raw[fill[a]] = to[i]
+		fill[a]++
+	}
+	c := csr{off: make([]int32, n+1), to: raw[:0]}
+	for i := range n {
+		l := raw[off[i]:off[i+1]]
+		slices.Sort(l)
+		l = slices.Compact(l)
+		c.to = append(c.to, l...) // never overtakes the list it copies
+		c.off[i+1] = int32(len(c.to))
 	}
 	return c
+}
+
+// transpose returns the reverse adjacency of c; its lists come out sorted
+// because c is walked in node order.
+func (c *csr) transpose() csr {
+	n := len(c.off) - 1
+	t := csr{off: make([]int32, n+1), to: make([]int32, len(c.to))}
+	for _, b := range c.to {
+		t.off[b+1]++
+	}
+	for i := 1; i <= n; i++ {
+		t.off[i] += t.off[i-1]
+	}
+	fill := slices.Clone(t.off[:n])
+	for a := range n {
+		for _, b := range c.of(int32(a)) {
+			t.to[fill[b]] = int32(a)
+			fill[b]++
+		}
+	}
+	return t
 }
 
 // wsState is a published, immutable workspace.
@@ -90,9 +123,12 @@ type index struct {
 	orgNodes   []int32           // node numbers of the organizations, ascending
 	down       csr               // where compromise flows next
 	up         csr               // where compromise comes from
-	// nodeEdges lists each node's edges (either end).
+	// ends holds the node numbers of edge i's ends at 2i and 2i+1;
+	// edgeOf[edgeOff[p]:edgeOff[p+1]] lists the edges touching node p
+	// (indexes into edges).
+	ends    []int32
 	edgeOff []int32
-	edgeOf  []*graph.Edge
+	edgeOf  []int32
 	cells   [3][6][]int32 // node numbers by (layer, component)
 
 	sortedOnce  sync.Once
@@ -133,12 +169,13 @@ func compareEdgeKey(a, b graph.EdgeKey) int {
 }
 
 // buildState indexes d. d must be valid: edges and statuses name existing
-// nodes.
-func buildState(info graph.Workspace, d *wsData) *wsState {
-	return &wsState{info: info, index: buildIndex(d)}
+// nodes. ends, when not nil, holds the node numbers of the edges' ends (see
+// index.ends), which spares the look-ups.
+func buildState(info graph.Workspace, d *wsData, ends []int32) *wsState {
+	return &wsState{info: info, index: buildIndex(d, ends)}
 }
 
-func buildIndex(d *wsData) *index {
+func buildIndex(d *wsData, ends []int32) *index {
 	s := &index{wsData: d}
 	n := len(d.orgs) + len(d.assets)
 	s.ids = make([]string, 0, n)
@@ -190,32 +227,34 @@ func buildIndex(d *wsData) *index {
 		}
 	}
 
-	var down []uint64
-	ends := make([]int32, 0, 2*len(d.edges))
-	edges := make([]*graph.Edge, 0, len(d.edges))
-	for _, e := range d.edges {
-		a, b := s.pos[e.From], s.pos[e.To]
-		edges = append(edges, e)
-		ends = append(ends, a, b)
-		switch graph.FlowOf(e.Type) {
-		case graph.FlowForward:
-			down = append(down, pack(a, b))
-		case graph.FlowBackward:
-			down = append(down, pack(b, a))
-		case graph.FlowBoth:
-			down = append(down, pack(a, b), pack(b, a))
+	if ends == nil {
+		ends = make([]int32, 2*len(d.edges))
+		for i, e := range d.edges {
+			ends[2*i], ends[2*i+1] = s.pos[e.From], s.pos[e.To]
 		}
 	}
-	up := make([]uint64, len(down))
-	for i, p := range down {
-		up[i] = p<<32 | p>>32
+	s.ends = ends
+	// Compromise flows as arcs a -> b.
+	var from, to []int32
+	arc := func(a, b int32) { from, to = append(from, a), append(to, b) }
+	for i, e := range d.edges {
+		a, b := ends[2*i], ends[2*i+1]
+		switch graph.FlowOf(e.Type) {
+		case graph.FlowForward:
+			arc(a, b)
+		case graph.FlowBackward:
+			arc(b, a)
+		case graph.FlowBoth:
+			arc(a, b)
+			arc(b, a)
+		}
 	}
-	s.down = buildCSR(n, down)
-	s.up = buildCSR(n, up)
+	s.down = buildCSR(n, from, to)
+	s.up = s.down.transpose()
 
 	// Edges by node: counting sort on the end points.
 	s.edgeOff = make([]int32, n+1)
-	for i := range edges {
+	for i := range d.edges {
 		a, b := ends[2*i], ends[2*i+1]
 		s.edgeOff[a+1]++
 		if b != a {
@@ -225,29 +264,38 @@ func buildIndex(d *wsData) *index {
 	for i := 1; i <= n; i++ {
 		s.edgeOff[i] += s.edgeOff[i-1]
 	}
-	s.edgeOf = make([]*graph.Edge, s.edgeOff[n])
+	s.edgeOf = make([]int32, s.edgeOff[n])
 	fill := slices.Clone(s.edgeOff[:n])
-	for i, e := range edges {
+	for i := range d.edges {
 		a, b := ends[2*i], ends[2*i+1]
-		s.edgeOf[fill[a]] = e
+		s.edgeOf[fill[a]] = int32(i)
 		fill[a]++
 		if b != a {
-			s.edgeOf[fill[b]] = e
+			s.edgeOf[fill[b]] = int32(i)
 			fill[b]++
 		}
 	}
 	return s
 }
 
-func pack(a, b int32) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
+// edge returns the index of the edge with key k.
+func (s *index) edge(k graph.EdgeKey) (int, bool) {
+	p, ok := s.pos[k.From]
+	if !ok {
+		return 0, false
+	}
+	for _, i := range s.edgeOf[s.edgeOff[p]:s.edgeOff[p+1]] {
+		if e := s.edges[i]; e.Type == k.Type && e.From == k.From && e.To == k.To {
+			return int(i), true
+		}
+	}
+	return 0, false
+}
 
 // allEdges returns every edge sorted by (type, from, to), computed once.
 func (s *index) allEdges() []*graph.Edge {
 	s.sortedOnce.Do(func() {
-		s.sortedEdges = make([]*graph.Edge, 0, len(s.edges))
-		for _, e := range s.edges {
-			s.sortedEdges = append(s.sortedEdges, e)
-		}
+		s.sortedEdges = slices.Clone(s.edges)
 		slices.SortFunc(s.sortedEdges, func(a, b *graph.Edge) int { return compareEdgeKey(a.Key(), b.Key()) })
 	})
 	return s.sortedEdges

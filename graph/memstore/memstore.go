@@ -153,7 +153,7 @@ func (s *Store) PutWorkspace(ctx context.Context, w graph.Workspace) error {
 			w.Created = time.Now()
 		}
 		w.Created = utc(w.Created)
-		ws[w.ID] = buildState(w, newWSData())
+		ws[w.ID] = buildState(w, newWSData(), nil)
 	}
 	if err := s.commit(st.withWorkspaces(ws)); err != nil {
 		return fmt.Errorf("memstore: put workspace %q: %w", w.ID, err)
@@ -360,7 +360,9 @@ func (s *Store) Edges(ctx context.Context, ws, node string) ([]graph.Edge, error
 	if node == "" {
 		src = w.allEdges()
 	} else if p, ok := w.pos[node]; ok {
-		src = slices.Clone(w.edgeOf[w.edgeOff[p]:w.edgeOff[p+1]])
+		for _, i := range w.edgeOf[w.edgeOff[p]:w.edgeOff[p+1]] {
+			src = append(src, w.edges[i])
+		}
 		slices.SortFunc(src, func(a, b *graph.Edge) int { return compareEdgeKey(a.Key(), b.Key()) })
 	}
 	out := make([]graph.Edge, len(src))

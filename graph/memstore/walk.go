@@ -66,15 +66,18 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 			l.Nodes[i] = w.facts[p]
 		}
 		if spec.Parents && depth > 0 {
+			// One backing array for the level; each list's capacity is cut
+			// so that an append by the caller cannot spill into the next.
 			l.Parents = make(map[string][]string, len(level))
+			var buf []string
 			for _, p := range level {
-				var ps []string
+				start := len(buf)
 				for _, q := range back.of(p) { // sorted by node number = by ID
 					if mark[q] == int32(depth) { // reached at depth-1
-						ps = append(ps, w.ids[q])
+						buf = append(buf, w.ids[q])
 					}
 				}
-				l.Parents[w.ids[p]] = ps
+				l.Parents[w.ids[p]] = buf[start:len(buf):len(buf)]
 			}
 		}
 		if !fn(l) || depth == spec.MaxHops {
@@ -92,7 +95,18 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 		if len(next) == 0 {
 			return nil
 		}
-		slices.Sort(next)
+		if len(next) > len(mark)/16 {
+			// A big level: collecting it in node order from the marks is
+			// cheaper than sorting it.
+			next = next[:0]
+			for q, m := range mark {
+				if m == int32(depth+2) {
+					next = append(next, int32(q))
+				}
+			}
+		} else {
+			slices.Sort(next)
+		}
 		level = next
 	}
 }

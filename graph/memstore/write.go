@@ -80,7 +80,7 @@ func (s *Store) Write(ctx context.Context, spec graph.WriteSpec, fill func(put f
 		return rep, nil
 	}
 	ws := cloneMap(st.ws)
-	ws[spec.Workspace] = buildState(old.info, next)
+	ws[spec.Workspace] = buildState(old.info, next, nil)
 	if err := s.commit(st.withWorkspaces(ws)); err != nil {
 		return graph.WriteReport{}, fmt.Errorf("%s: %w", what, err)
 	}
@@ -251,18 +251,28 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 		}
 		d.assets[id] = a
 	}
-	for _, k := range t.edgeOrder {
+	// Edges: the old ones keep their place (nil once removed), new ones
+	// are appended; at[j] is where edgeOrder[j] went (-1: removed).
+	nOld := len(d.edges)
+	at := make([]int, len(t.edgeOrder))
+	for j, k := range t.edgeOrder {
 		e := t.edges[k]
-		switch prev, ok := d.edges[k]; {
+		i, ok := old.edge(k)
+		switch {
 		case e == nil:
-			delete(d.edges, k)
-			continue
+			if ok {
+				d.edges[i] = nil
+			}
+			i = -1
 		case ok:
-			e.FirstSeen = t.firstSeen(prev.Stamp)
+			e.FirstSeen = t.firstSeen(old.edges[i].Stamp)
+			d.edges[i] = e
 		default:
 			e.FirstSeen = t.now
+			i = len(d.edges)
+			d.edges = append(d.edges, e)
 		}
-		d.edges[k] = e
+		at[j] = i
 	}
 	for _, k := range t.statusOrder {
 		c := t.statuses[k]
@@ -293,11 +303,21 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 	for _, id := range t.assetOrder {
 		count(&rep.Assets, old.assets, d.assets, id, sameAsset)
 	}
-	for _, k := range t.edgeOrder {
-		if t.edges[k] != nil {
-			count(&rep.Edges, old.edges, d.edges, k, func(a, b *graph.Edge) bool { return true })
+	for _, i := range at {
+		switch {
+		case i < 0 || d.edges[i] == nil:
+		case i < nOld:
+			rep.Edges.Unchanged++ // an edge has nothing but its key and stamp
+		default:
+			rep.Edges.Created++
 		}
 	}
+	for _, e := range d.edges[:nOld] {
+		if e == nil {
+			rep.Edges.Removed++
+		}
+	}
+	d.edges = slices.DeleteFunc(d.edges, func(e *graph.Edge) bool { return e == nil })
 	for _, k := range t.statusOrder {
 		if t.statuses[k] != nil {
 			count(&rep.Statuses, old.statuses, d.statuses, k, sameStatus)
@@ -305,7 +325,6 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 	}
 	rep.Orgs.Removed = removed(old.orgs, d.orgs)
 	rep.Assets.Removed = removed(old.assets, d.assets)
-	rep.Edges.Removed = removed(old.edges, d.edges)
 	rep.Statuses.Removed = removed(old.statuses, d.statuses)
 	return d, rep, nil
 }
@@ -418,9 +437,9 @@ const maxErrors = 20
 // them.
 func (t *txn) sweep(d *wsData) {
 	stale := func(s *graph.Stamp) bool { return s.Source == t.spec.Source && s.Run != t.spec.Run }
-	for k, e := range d.edges {
-		if stale(&e.Stamp) {
-			delete(d.edges, k)
+	for i, e := range d.edges {
+		if e != nil && stale(&e.Stamp) {
+			d.edges[i] = nil
 		}
 	}
 	for k, c := range d.statuses {
@@ -444,9 +463,9 @@ func (t *txn) sweep(d *wsData) {
 	if len(gone) == 0 {
 		return
 	}
-	for k := range d.edges {
-		if gone[k.From] || gone[k.To] {
-			delete(d.edges, k)
+	for i, e := range d.edges {
+		if e != nil && (gone[e.From] || gone[e.To]) {
+			d.edges[i] = nil
 		}
 	}
 	for k := range d.statuses {

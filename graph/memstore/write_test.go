@@ -99,7 +99,9 @@ func TestWriteRejectsBadSpecsAndFills(t *testing.T) {
 			put(graph.Batch{Assets: []graph.Asset{asset("BAD", "robots")}})
 			put(newAsset)
 			return nil
-		}, func(err error) bool { return errors.Is(err, graph.ErrInvalid) && strings.Contains(err.Error(), `"BAD"`) }},
+		}, func(err error) bool {
+			return errors.Is(err, graph.ErrInvalid) && strings.Contains(err.Error(), `"BAD"`)
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

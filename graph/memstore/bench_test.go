@@ -1,0 +1,171 @@
+package memstore_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"cpsfgraph/graph"
+	"cpsfgraph/graph/memstore"
+)
+
+// bigWorkspace writes a generated workspace of nAssets assets, 50 supplier
+// organizations and about 4 edges per asset into workspace "big" of s.
+func bigWorkspace(tb testing.TB, s graph.Store, nAssets int) graph.WriteReport {
+	tb.Helper()
+	if err := s.PutCatalog(ctx, testCatalog()); err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.PutWorkspace(ctx, graph.Workspace{ID: "big"}); err != nil {
+		tb.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	comps := []graph.Component{graph.Data, graph.Data, graph.Data, graph.Systems, graph.Systems, graph.Things, graph.People, graph.Procedures}
+	id := func(i int) string { return fmt.Sprintf("A-%06d", i) }
+	rep, err := s.Write(ctx, graph.WriteSpec{Workspace: "big", Source: "bench.xlsx", Run: "r1", Now: t0}, func(put func(graph.Batch) error) error {
+		var b graph.Batch
+		for o := range 50 {
+			b.Orgs = append(b.Orgs, graph.Org{ID: fmt.Sprintf("ORG-%02d", o), Name: "Supplier", Role: graph.RoleSupplier})
+		}
+		for o := 1; o < 50; o++ {
+			b.Edges = append(b.Edges, graph.Edge{Type: graph.RelSupplies, From: fmt.Sprintf("ORG-%02d", o), To: "ORG-00"})
+		}
+		for i := range nAssets {
+			c := comps[i%len(comps)]
+			l := []graph.LayerID{graph.L3}
+			if c == graph.Things {
+				l = []graph.LayerID{graph.L2}
+			}
+			b.Assets = append(b.Assets, graph.Asset{ID: id(i), Name: "asset " + id(i), Component: c, Layers: l,
+				C: 1 + i%3, I: 1 + i%2, A: 1, Category: "営業", Media: "サーバー", Owner: fmt.Sprintf("ORG-%02d", i%50)})
+			if i == 0 {
+				continue
+			}
+			types := []graph.RelType{graph.RelStoredOn, graph.RelRunsOn, graph.RelConnectsTo, graph.RelOperatedBy}
+			for k := range 4 {
+				b.Edges = append(b.Edges, graph.Edge{Type: types[k], From: id(i), To: id(r.IntN(i))})
+			}
+			if i%100 == 0 {
+				b.Edges[len(b.Edges)-1] = graph.Edge{Type: graph.RelSuppliedBy, From: id(i), To: fmt.Sprintf("ORG-%02d", r.IntN(50))}
+			}
+			if len(b.Assets) == 10000 {
+				if err := put(b); err != nil {
+					return err
+				}
+				b = graph.Batch{}
+			}
+		}
+		return put(b)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return rep
+}
+
+// BenchmarkSaveOpen measures saving and opening a 100k-asset, 400k-edge
+// workspace, and reports the file size and the heap it takes once loaded.
+func BenchmarkSaveOpen(b *testing.B) {
+	s := memstore.New()
+	defer s.Close()
+	rep := bigWorkspace(b, s, 100_000)
+	b.Logf("generated: %+v", rep)
+	path := filepath.Join(b.TempDir(), "big.cpsf")
+	if err := memstore.Save(s, path); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("save", func(b *testing.B) {
+		for b.Loop() {
+			if err := memstore.Save(s, path); err != nil {
+				b.Fatal(err)
+			}
+		}
+		fi, err := os.Stat(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(fi.Size())/1e6, "MB-file")
+	})
+	b.Run("open", func(b *testing.B) {
+		for b.Loop() {
+			r, err := memstore.Open(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r.Close()
+		}
+		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		r, err := memstore.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/1e6, "MB-heap")
+		runtime.KeepAlive(r)
+	})
+}
+
+// BenchmarkWalk measures the walks the analysis runs on the same workspace:
+// upstream from one asset (threatsReaching) and downstream from a set of
+// entries (one blast radius of a heat-map).
+func BenchmarkWalk(b *testing.B) {
+	s := memstore.New()
+	defer s.Close()
+	bigWorkspace(b, s, 100_000)
+	run := func(spec graph.WalkSpec) func(b *testing.B) {
+		return func(b *testing.B) {
+			nodes := 0
+			for b.Loop() {
+				nodes = 0
+				if err := s.Walk(ctx, "big", spec, func(l graph.Level) bool { nodes += len(l.Nodes); return true }); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(nodes), "nodes")
+		}
+	}
+	b.Run("upstream-5", run(graph.WalkSpec{Starts: []string{"A-050000"}, Dir: graph.Upstream, MaxHops: 5, Parents: true}))
+	entries, err := s.Entries(ctx, "big", []graph.Cell{{Layer: graph.L2, Component: graph.Things}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	starts := ids(entries)
+	b.Run("downstream-5", run(graph.WalkSpec{Starts: starts, Dir: graph.Downstream, MaxHops: 5}))
+	b.Run("downstream-5-parents", run(graph.WalkSpec{Starts: starts, Dir: graph.Downstream, MaxHops: 5, Parents: true}))
+	b.Run("entries-all", func(b *testing.B) {
+		var all []graph.Cell
+		for _, l := range graph.Layers {
+			for _, c := range graph.Components {
+				all = append(all, graph.Cell{Layer: l, Component: c})
+			}
+		}
+		for b.Loop() {
+			if _, err := s.Entries(ctx, "big", all); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("assets-page", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.Assets(ctx, "big", graph.AssetQuery{After: "A-050000", First: 50}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkWrite measures the import of the whole workspace in one write.
+func BenchmarkWrite(b *testing.B) {
+	for b.Loop() {
+		s := memstore.New()
+		bigWorkspace(b, s, 100_000)
+		s.Close()
+	}
+}
