@@ -164,11 +164,18 @@ func Answers(ctx context.Context, s graph.Store, ws string, sample []string) (ma
 // store want on workspace ws (see Answers), at most a few per key.
 func Compare(t testing.TB, ctx context.Context, want, got graph.Store, ws string, sample []string) {
 	t.Helper()
-	w, err := Answers(ctx, want, ws, sample)
+	CompareWorkspaces(t, ctx, want, ws, got, ws, sample)
+}
+
+// CompareWorkspaces is Compare for two workspaces, of the same store or of
+// two stores.
+func CompareWorkspaces(t testing.TB, ctx context.Context, want graph.Store, wantWS string, got graph.Store, gotWS string, sample []string) {
+	t.Helper()
+	w, err := Answers(ctx, want, wantWS, sample)
 	if err != nil {
 		t.Fatalf("answers of the reference store: %v", err)
 	}
-	g, err := Answers(ctx, got, ws, sample)
+	g, err := Answers(ctx, got, gotWS, sample)
 	if err != nil {
 		t.Fatalf("answers of the store under test: %v", err)
 	}
@@ -223,23 +230,30 @@ func (r *errRecorder) Errorf(format string, args ...any) {
 	r.errs = append(r.errs, fmt.Sprintf(format, args...))
 }
 
-// testDifferential loads one generated graph into two fresh stores and
-// expects equal answers (the store is deterministic), then changes one
-// status in one of them and expects Compare to see it.
+// testDifferential loads one generated graph into two workspaces of one
+// store and expects equal answers (the store is deterministic and keeps
+// workspaces apart), then changes one status in one workspace and expects
+// CompareWorkspaces to see it, and the other workspace to be unchanged.
 func testDifferential(t *testing.T, open func(t *testing.T) graph.Store) {
 	ctx := context.Background()
 	cat, w, b := Generate(7, 600)
-	a, c := open(t), open(t)
-	for _, s := range []graph.Store{a, c} {
-		if _, err := Load(ctx, s, cat, w, b); err != nil {
-			t.Fatalf("Load: %v", err)
+	w2 := w
+	w2.ID = GenWorkspace + "-copy"
+	s := open(t)
+	for _, x := range []graph.Workspace{w, w2} {
+		if _, err := Load(ctx, s, cat, x, b); err != nil {
+			t.Fatalf("Load(%s): %v", x.ID, err)
 		}
 	}
 	sample := SampleAssets(b, 25)
-	Compare(t, ctx, a, c, w.ID, sample)
+	before, err := Answers(ctx, s, w.ID, sample)
+	if err != nil {
+		t.Fatalf("Answers(%s): %v", w.ID, err)
+	}
+	CompareWorkspaces(t, ctx, s, w.ID, s, w2.ID, sample)
 
-	// Flip the first organization status between implemented and none.
-	st := b.Statuses[0]
+	// Flip the self organization's first status between implemented and none.
+	var st graph.ControlStatus
 	for _, x := range b.Statuses {
 		if x.Subject == b.Orgs[0].ID {
 			st = x
@@ -251,14 +265,14 @@ func testDifferential(t *testing.T, open func(t *testing.T) graph.Store) {
 	} else {
 		st.Status = graph.StatusImplemented
 	}
-	_, err := c.Write(ctx, graph.WriteSpec{Workspace: w.ID, Source: GenSource, Run: "gen-1", Now: fixedNow}, func(put func(graph.Batch) error) error {
+	_, err = s.Write(ctx, graph.WriteSpec{Workspace: w2.ID, Source: GenSource, Run: "gen-1", Now: fixedNow}, func(put func(graph.Batch) error) error {
 		return put(graph.Batch{Statuses: []graph.ControlStatus{st}})
 	})
 	if err != nil {
 		t.Fatalf("Write(changed status %s %s): %v", st.Subject, st.Control, err)
 	}
 	rec := &errRecorder{TB: t}
-	Compare(rec, ctx, a, c, w.ID, sample)
+	CompareWorkspaces(rec, ctx, s, w.ID, s, w2.ID, sample)
 	found := false
 	for _, e := range rec.errs {
 		if strings.Contains(e, "stored statuses row") && strings.Contains(e, st.Subject+" "+st.Control.String()) {
@@ -267,5 +281,15 @@ func testDifferential(t *testing.T, open func(t *testing.T) graph.Store) {
 	}
 	if !found {
 		t.Errorf("Compare did not report the changed status %s %s -> %s; it reported %d rows", st.Subject, st.Control, st.Status, len(rec.errs))
+	}
+	after, err := Answers(ctx, s, w.ID, sample)
+	if err != nil {
+		t.Fatalf("Answers(%s): %v", w.ID, err)
+	}
+	for k, rows := range before {
+		if d := diffLists(k, after[k], rows); len(d) > 0 {
+			t.Errorf("a write to %s changed workspace %s: %s", w2.ID, w.ID, d[0])
+			break
+		}
 	}
 }
