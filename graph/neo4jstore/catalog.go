@@ -311,7 +311,10 @@ func (s *Store) PutCatalog(ctx context.Context, c *graph.Catalog) error {
 		func() error { r, err := componentKind.rows(c.Components); return add(r, err, componentKind.upsert) },
 		func() error { r, err := incidentKind.rows(c.Incidents); return add(r, err, incidentKind.upsert) },
 		func() error { r, err := riskSourceKind.rows(c.RiskSources); return add(r, err, riskSourceKind.upsert) },
-		func() error { r, err := requirementKind.rows(c.Requirements); return add(r, err, requirementKind.upsert) },
+		func() error {
+			r, err := requirementKind.rows(c.Requirements)
+			return add(r, err, requirementKind.upsert)
+		},
 		func() error { r, err := frameworkKind.rows(c.Frameworks); return add(r, err, frameworkKind.upsert) },
 		func() error { r, err := controlRows(c.Controls); return add(r, err, upsertControls) },
 		func() error { r, err := threatKind.rows(c.Threats); return add(r, err, threatKind.upsert) },

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -128,8 +129,31 @@ func (s *Store) dbName() string {
 	return s.cfg.Database
 }
 
+// ensureSchema creates the constraints and indexes that are missing (all
+// statements are IF NOT EXISTS; the ones whose name exists are skipped so
+// that opening a ready store costs one query).
 func (s *Store) ensureSchema(ctx context.Context) error {
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		have := map[string]bool{}
+		for _, q := range []string{"SHOW CONSTRAINTS YIELD name RETURN name", "SHOW INDEXES YIELD name RETURN name"} {
+			recs, err := run(ctx, tx, q, nil)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range recs {
+				have[recStr(r, "name")] = true
+			}
+		}
+		return have, nil
+	})
+	if err != nil {
+		return fmt.Errorf("neo4jstore: list schema: %w", err)
+	}
+	have := out.(map[string]bool)
 	for _, stmt := range schemaStatements() {
+		if f := strings.Fields(stmt); len(f) > 2 && have[f[2]] {
+			continue
+		}
 		_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 			return nil, exec(ctx, tx, stmt, nil)
 		})
