@@ -42,6 +42,8 @@ func assetsCases() []assetsCase {
 		{name: "text matches the category", q: graph.AssetQuery{Text: "plant"}, want: []string{"a3", "a5"}, total: 2},
 		{name: "text is case-insensitive and matches name or media", q: graph.AssetQuery{Text: "SERVER"}, want: []string{"a1", "a2"}, total: 2},
 		{name: "text matches the ID", q: graph.AssetQuery{Text: "a4"}, want: []string{"a4"}, total: 1},
+		{name: "text is a plain substring, not a pattern", q: graph.AssetQuery{Text: "l-s"}, want: []string{"a1"}, total: 1},
+		{name: "text with pattern characters matches them literally", q: graph.AssetQuery{Text: ".*"}, total: 0},
 		{name: "filters combine", q: graph.AssetQuery{Layer: graph.L3, Org: "self", MinImportance: 3}, want: []string{"a1"}, total: 1},
 		{name: "nothing matches", q: graph.AssetQuery{Component: graph.Organization}, total: 0},
 		{name: "first page", q: graph.AssetQuery{First: 2}, want: []string{"a1", "a2"}, total: 6, hasNext: true},
@@ -72,6 +74,7 @@ func entriesCases() []entriesCase {
 			want: []string{a1, "a5 asset people [L2] org sup importance 2 statuses []", "a6 asset procedures [L3] org  importance 2 statuses []"}},
 		{name: "layer must match too", cells: []graph.Cell{{Layer: graph.L3, Component: graph.Data}}, want: []string{"a2 asset data [L3] org self importance 2 statuses []"}},
 		{name: "empty cell", cells: []graph.Cell{{Layer: graph.L2, Component: graph.Data}}},
+		{name: "no cells", cells: []graph.Cell{}},
 	}
 }
 
@@ -186,6 +189,8 @@ func runLookupCases(t *testing.T, open func(t *testing.T) graph.Store) {
 			{[]string{"self"}, []string{"self TFW:MAP-O partial"}},
 			{[]string{"self", "a1"}, []string{"a1 TFW:DIR-A partial", "a1 TFW:MAP-A implemented", "self TFW:MAP-O partial"}},
 			{[]string{"a2"}, nil},
+			{[]string{}, nil}, // no subjects, no statuses
+			{[]string{"ghost", "self"}, []string{"self TFW:MAP-O partial"}},
 		} {
 			sts, err := s.Statuses(ctx, ws, c.subjects)
 			if err != nil {

@@ -144,6 +144,13 @@ func reachCases() []reachCase {
 		{name: "the uncovered supplier two hops away raises v to 3",
 			graph: supplierChain, asset: "y", opt: graph.ReachOptions{MaxHops: 2},
 			want: []wantReach{{threat: "T-O", score: score{2, 3, 3, 3, 6, high}, paths: [][]string{{"self", "y"}, {"sup", "self", "y"}}}}},
+		{name: "Japanese IDs",
+			graph: "asset 顧客台帳 data L3 imp=3; asset 社内サーバー systems L3; 顧客台帳 STORED_ON 社内サーバー", asset: "顧客台帳",
+			want: []wantReach{
+				{threat: "T-A", score: score{3, 3, 3, 3, 9, high}, paths: [][]string{{"社内サーバー", "顧客台帳"}}},
+				{threat: "T-AB", score: score{3, 2, 3, 2, 6, high}, paths: [][]string{{"社内サーバー", "顧客台帳"}}},
+				{threat: "T-D", score: score{3, 1, 3, 1, 3, low}, paths: [][]string{{"顧客台帳"}}},
+			}},
 		{name: "several threats ranked by risk value, then ID",
 			// db (data) is itself an entry of T-D (level 1); srv (systems) enters T-A and T-AB.
 			graph: "asset db data L3 imp=3; asset srv systems L3; db STORED_ON srv", asset: "db",
@@ -225,10 +232,25 @@ func checkThreatsReaching(t *testing.T, got *graph.AssetReach, asset string, wan
 			if len(p.Hops) == 0 || p.Hops[len(p.Hops)-1].Node != asset {
 				t.Errorf("%s -> %s: path %s does not end at the asset", w.threat, asset, path(p.Nodes()))
 			}
+			if d := sameSet(p.Nodes(), uniq(p.Nodes())); d != "" {
+				t.Errorf("%s -> %s: path %s has a node twice", w.threat, asset, path(p.Nodes()))
+			}
 		}
 		checkList(t, fmt.Sprintf("%s -> %s paths", w.threat, asset), paths(gp), paths(w.paths))
 		if r.Truncated != w.truncated {
 			t.Errorf("%s -> %s: Truncated = %v, want %v", w.threat, asset, r.Truncated, w.truncated)
 		}
 	}
+}
+
+func uniq(xs []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
 }
