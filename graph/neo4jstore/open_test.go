@@ -1,0 +1,114 @@
+package neo4jstore_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"cpsfgraph/graph/neo4jstore"
+)
+
+func TestOpenErrors(t *testing.T) {
+	cfg := testConfig(t)
+	// A port nobody listens on: listen, note the port, close.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "bolt://" + l.Addr().String()
+	l.Close()
+	wrongDB := cfg
+	wrongDB.Database = "nosuchdb"
+	for _, c := range []struct {
+		name string
+		cfg  neo4jstore.Config
+		want []string
+	}{
+		{"closed port", neo4jstore.Config{URI: closed}, []string{"cannot reach Neo4j at " + closed}},
+		{"no URI", neo4jstore.Config{}, []string{"no URI"}},
+		{"bad scheme", neo4jstore.Config{URI: "http://127.0.0.1:7474"}, []string{`"http://127.0.0.1:7474"`}},
+		{"wrong database", wrongDB, []string{`no database "nosuchdb"`, cfg.URI}},
+		{"negative batch", neo4jstore.Config{URI: cfg.URI, BatchSize: -1}, []string{"batch size -1"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			s, err := neo4jstore.Open(ctx, c.cfg)
+			if err == nil {
+				s.Close()
+				t.Fatalf("Open(%+v) succeeded, want an error", c.cfg)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Open(%+v) error %q does not say %q", c.cfg, err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestConfigFromEnv(t *testing.T) {
+	t.Setenv("NEO4J_URI", "neo4j://db.example:7687")
+	t.Setenv("NEO4J_USERNAME", "u")
+	t.Setenv("NEO4J_PASSWORD", "p")
+	t.Setenv("NEO4J_DATABASE", "d")
+	t.Setenv("NEO4J_BATCH_SIZE", "100")
+	cfg, err := neo4jstore.ConfigFromEnv()
+	want := neo4jstore.Config{URI: "neo4j://db.example:7687", Username: "u", Password: "p", Database: "d", BatchSize: 100}
+	if err != nil || cfg != want {
+		t.Errorf("ConfigFromEnv() = %+v, %v; want %+v", cfg, err, want)
+	}
+	t.Setenv("NEO4J_BATCH_SIZE", "zero")
+	if _, err := neo4jstore.ConfigFromEnv(); err == nil || !strings.Contains(err.Error(), "NEO4J_BATCH_SIZE") {
+		t.Errorf("ConfigFromEnv with NEO4J_BATCH_SIZE=zero: error %v, want one naming the variable", err)
+	}
+}
+
+// TestSchemaVersion: a fresh database gets the current version and the
+// constraints; an older store is upgraded; a newer one is refused with a
+// clear message and left untouched.
+func TestSchemaVersion(t *testing.T) {
+	cfg := testConfig(t)
+	ctx := context.Background()
+	s := openEmpty(t)
+	if v, err := s.StoredSchemaVersion(ctx); err != nil || v != neo4jstore.SchemaVersion {
+		t.Fatalf("fresh store: schema version %d, %v; want %d", v, err, neo4jstore.SchemaVersion)
+	}
+	recs := cypher(t, cfg, "SHOW CONSTRAINTS YIELD name WHERE name STARTS WITH 'cpsfgraph_' RETURN count(*) AS n", nil)
+	if n, _ := recs[0].Get("n"); n.(int64) < 10 {
+		t.Errorf("fresh store has %d cpsfgraph constraints, want at least 10", n)
+	}
+	// Open again: idempotent.
+	openCfg(t, cfg)
+
+	// Older store (written before versioning): upgraded by Open.
+	cypher(t, cfg, "MATCH (n:CpsfgraphSchema) DELETE n", nil)
+	cypher(t, cfg, "DROP CONSTRAINT cpsfgraph_Asset_key", nil)
+	s2 := openCfg(t, cfg)
+	if v, err := s2.StoredSchemaVersion(ctx); err != nil || v != neo4jstore.SchemaVersion {
+		t.Errorf("upgraded store: schema version %d, %v; want %d", v, err, neo4jstore.SchemaVersion)
+	}
+	recs = cypher(t, cfg, "SHOW CONSTRAINTS YIELD name WHERE name = 'cpsfgraph_Asset_key' RETURN count(*) AS n", nil)
+	if n, _ := recs[0].Get("n"); n.(int64) != 1 {
+		t.Errorf("upgrade did not recreate constraint cpsfgraph_Asset_key")
+	}
+
+	// Newer store: refused, by Open and by Migrate.
+	cypher(t, cfg, "MATCH (n:CpsfgraphSchema) SET n.version = 3", nil)
+	_, err := neo4jstore.Open(ctx, cfg)
+	want := "store schema version 3 is newer than this binary's 1; upgrade cpsfgraph"
+	if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, neo4jstore.ErrNewerSchema) {
+		t.Errorf("Open on a newer store: error %v; want one saying %q", err, want)
+	}
+	if err := s2.Migrate(ctx); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Migrate on a newer store: error %v; want one saying %q", err, want)
+	}
+	recs = cypher(t, cfg, "MATCH (n:CpsfgraphSchema) RETURN n.version AS v", nil)
+	if v, _ := recs[0].Get("v"); v.(int64) != 3 {
+		t.Errorf("refusal changed the stored version to %v", v)
+	}
+	cypher(t, cfg, "MATCH (n:CpsfgraphSchema) SET n.version = 1", nil)
+}
