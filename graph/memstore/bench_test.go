@@ -12,9 +12,48 @@ import (
 	"cpsfgraph/graph/memstore"
 )
 
-// bigWorkspace writes a generated workspace of nAssets assets, 50 supplier
-// organizations and about 4 edges per asset into workspace "big" of s.
-func bigWorkspace(tb testing.TB, s graph.Store, nAssets int) graph.WriteReport {
+// bigBatches generates a workspace of nAssets assets, 50 supplier
+// organizations and about 4 edges per asset, in batches of 10,000 assets.
+func bigBatches(nAssets int) []graph.Batch {
+	r := rand.New(rand.NewPCG(1, 2))
+	comps := []graph.Component{graph.Data, graph.Data, graph.Data, graph.Systems, graph.Systems, graph.Things, graph.People, graph.Procedures}
+	types := []graph.RelType{graph.RelStoredOn, graph.RelRunsOn, graph.RelConnectsTo, graph.RelOperatedBy}
+	id := func(i int) string { return fmt.Sprintf("A-%06d", i) }
+	org := func(i int) string { return fmt.Sprintf("ORG-%02d", i) }
+	var out []graph.Batch
+	var b graph.Batch
+	for o := range 50 {
+		b.Orgs = append(b.Orgs, graph.Org{ID: org(o), Name: "Supplier", Role: graph.RoleSupplier})
+		if o > 0 {
+			b.Edges = append(b.Edges, graph.Edge{Type: graph.RelSupplies, From: org(o), To: org(0)})
+		}
+	}
+	for i := range nAssets {
+		c := comps[i%len(comps)]
+		l := []graph.LayerID{graph.L3}
+		if c == graph.Things {
+			l = []graph.LayerID{graph.L2}
+		}
+		b.Assets = append(b.Assets, graph.Asset{ID: id(i), Name: "asset " + id(i), Component: c, Layers: l,
+			C: 1 + i%3, I: 1 + i%2, A: 1, Category: "営業", Media: "サーバー", Owner: org(i % 50)})
+		if i > 0 {
+			for k := range 4 {
+				b.Edges = append(b.Edges, graph.Edge{Type: types[k], From: id(i), To: id(r.IntN(i))})
+			}
+			if i%100 == 0 {
+				b.Edges[len(b.Edges)-1] = graph.Edge{Type: graph.RelSuppliedBy, From: id(i), To: org(r.IntN(50))}
+			}
+		}
+		if len(b.Assets) == 10000 {
+			out = append(out, b)
+			b = graph.Batch{}
+		}
+	}
+	return append(out, b)
+}
+
+// bigWorkspace writes the batches into workspace "big" of s.
+func bigWorkspace(tb testing.TB, s graph.Store, batches []graph.Batch) graph.WriteReport {
 	tb.Helper()
 	if err := s.PutCatalog(ctx, testCatalog()); err != nil {
 		tb.Fatal(err)
@@ -22,43 +61,13 @@ func bigWorkspace(tb testing.TB, s graph.Store, nAssets int) graph.WriteReport {
 	if err := s.PutWorkspace(ctx, graph.Workspace{ID: "big"}); err != nil {
 		tb.Fatal(err)
 	}
-	r := rand.New(rand.NewPCG(1, 2))
-	comps := []graph.Component{graph.Data, graph.Data, graph.Data, graph.Systems, graph.Systems, graph.Things, graph.People, graph.Procedures}
-	id := func(i int) string { return fmt.Sprintf("A-%06d", i) }
 	rep, err := s.Write(ctx, graph.WriteSpec{Workspace: "big", Source: "bench.xlsx", Run: "r1", Now: t0}, func(put func(graph.Batch) error) error {
-		var b graph.Batch
-		for o := range 50 {
-			b.Orgs = append(b.Orgs, graph.Org{ID: fmt.Sprintf("ORG-%02d", o), Name: "Supplier", Role: graph.RoleSupplier})
-		}
-		for o := 1; o < 50; o++ {
-			b.Edges = append(b.Edges, graph.Edge{Type: graph.RelSupplies, From: fmt.Sprintf("ORG-%02d", o), To: "ORG-00"})
-		}
-		for i := range nAssets {
-			c := comps[i%len(comps)]
-			l := []graph.LayerID{graph.L3}
-			if c == graph.Things {
-				l = []graph.LayerID{graph.L2}
-			}
-			b.Assets = append(b.Assets, graph.Asset{ID: id(i), Name: "asset " + id(i), Component: c, Layers: l,
-				C: 1 + i%3, I: 1 + i%2, A: 1, Category: "営業", Media: "サーバー", Owner: fmt.Sprintf("ORG-%02d", i%50)})
-			if i == 0 {
-				continue
-			}
-			types := []graph.RelType{graph.RelStoredOn, graph.RelRunsOn, graph.RelConnectsTo, graph.RelOperatedBy}
-			for k := range 4 {
-				b.Edges = append(b.Edges, graph.Edge{Type: types[k], From: id(i), To: id(r.IntN(i))})
-			}
-			if i%100 == 0 {
-				b.Edges[len(b.Edges)-1] = graph.Edge{Type: graph.RelSuppliedBy, From: id(i), To: fmt.Sprintf("ORG-%02d", r.IntN(50))}
-			}
-			if len(b.Assets) == 10000 {
-				if err := put(b); err != nil {
-					return err
-				}
-				b = graph.Batch{}
+		for _, b := range batches {
+			if err := put(b); err != nil {
+				return err
 			}
 		}
-		return put(b)
+		return nil
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -71,7 +80,7 @@ func bigWorkspace(tb testing.TB, s graph.Store, nAssets int) graph.WriteReport {
 func BenchmarkSaveOpen(b *testing.B) {
 	s := memstore.New()
 	defer s.Close()
-	rep := bigWorkspace(b, s, 100_000)
+	rep := bigWorkspace(b, s, bigBatches(100_000))
 	b.Logf("generated: %+v", rep)
 	path := filepath.Join(b.TempDir(), "big.cpsf")
 	if err := memstore.Save(s, path); err != nil {
@@ -118,7 +127,7 @@ func BenchmarkSaveOpen(b *testing.B) {
 func BenchmarkWalk(b *testing.B) {
 	s := memstore.New()
 	defer s.Close()
-	bigWorkspace(b, s, 100_000)
+	bigWorkspace(b, s, bigBatches(100_000))
 	run := func(spec graph.WalkSpec) func(b *testing.B) {
 		return func(b *testing.B) {
 			nodes := 0
@@ -163,9 +172,10 @@ func BenchmarkWalk(b *testing.B) {
 
 // BenchmarkWrite measures the import of the whole workspace in one write.
 func BenchmarkWrite(b *testing.B) {
+	batches := bigBatches(100_000)
 	for b.Loop() {
 		s := memstore.New()
-		bigWorkspace(b, s, 100_000)
+		bigWorkspace(b, s, batches)
 		s.Close()
 	}
 }

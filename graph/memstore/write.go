@@ -396,23 +396,27 @@ func (t *txn) check(d *wsData) error {
 	}
 	isOrg := func(id string) bool { _, ok := d.orgs[id]; return ok }
 	exists := func(id string) bool { _, ok := d.assets[id]; return ok || isOrg(id) }
+	lastFrom, fromOK := "", false // edges often come grouped by their first end
 	for _, k := range t.edgeOrder {
 		if t.edges[k] == nil {
 			continue
 		}
-		what := fmt.Sprintf("edge %s %q -> %q", k.Type, k.From, k.To)
-		var err error
+		var problem string
 		switch {
-		case !exists(k.From):
-			err = invalidf("%s: node %q is not in the workspace", what, k.From)
+		case !(fromOK && k.From == lastFrom) && !exists(k.From):
+			problem = fmt.Sprintf("node %q is not in the workspace", k.From)
 		case !exists(k.To):
-			err = invalidf("%s: node %q is not in the workspace", what, k.To)
+			problem = fmt.Sprintf("node %q is not in the workspace", k.To)
 		case k.Type == graph.RelSupplies && !isOrg(k.From):
-			err = invalidf("%s: SUPPLIES links organizations; %q is an asset", what, k.From)
+			problem = fmt.Sprintf("SUPPLIES links organizations; %q is an asset", k.From)
 		case (k.Type == graph.RelSupplies || k.Type == graph.RelSuppliedBy || k.Type == graph.RelOwnedBy) && !isOrg(k.To):
-			err = invalidf("%s: %s must point to an organization; %q is an asset", what, k.Type, k.To)
+			problem = fmt.Sprintf("%s must point to an organization; %q is an asset", k.Type, k.To)
 		}
-		if err != nil && !add(err) {
+		if problem == "" {
+			lastFrom, fromOK = k.From, true
+			continue
+		}
+		if !add(invalidf("edge %s %q -> %q: %s", k.Type, k.From, k.To, problem)) {
 			break
 		}
 	}

@@ -39,6 +39,8 @@ func TestWriteRejectsInvalidItems(t *testing.T) {
 		{"edge type", graph.Batch{Edges: []graph.Edge{{Type: "LIKES", From: "PC", To: "SRV"}}}, `edge LIKES "PC" -> "SRV": type "LIKES"`},
 		{"status is not an edge", graph.Batch{Edges: []graph.Edge{{Type: graph.RelImplements, From: "SELF", To: "SA:1"}}}, `type "IMPLEMENTS"`},
 		{"edge from missing node", graph.Batch{Edges: []graph.Edge{{Type: graph.RelRunsOn, From: "GHOST", To: "PC"}}}, `edge RUNS_ON "GHOST" -> "PC": node "GHOST" is not in the workspace`},
+		{"edge from an empty ID", graph.Batch{Edges: []graph.Edge{{Type: graph.RelRunsOn, From: "", To: "PC"}}}, `edge RUNS_ON "" -> "PC": node "" is not in the workspace`},
+		{"second edge of one node to a missing node", graph.Batch{Edges: []graph.Edge{{Type: graph.RelRunsOn, From: "DB", To: "PC"}, {Type: graph.RelStoredOn, From: "DB", To: "GHOST"}}}, `edge STORED_ON "DB" -> "GHOST": node "GHOST"`},
 		{"edge to missing node", graph.Batch{Edges: []graph.Edge{{Type: graph.RelRunsOn, From: "PC", To: "GHOST"}}}, `node "GHOST" is not in the workspace`},
 		{"SUPPLIES from an asset", graph.Batch{Edges: []graph.Edge{{Type: graph.RelSupplies, From: "PC", To: "SELF"}}}, `edge SUPPLIES "PC" -> "SELF": SUPPLIES links organizations`},
 		{"SUPPLIES to an asset", graph.Batch{Edges: []graph.Edge{{Type: graph.RelSupplies, From: "SUP", To: "PC"}}}, `SUPPLIES must point to an organization; "PC" is an asset`},
