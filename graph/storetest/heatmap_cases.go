@@ -66,6 +66,59 @@ func ipaCases() []ipaCase {
 	}
 }
 
+type cpsfCase struct {
+	name  string
+	graph string
+	want  map[graph.Cell]wantCPSF // absent cells: no nodes, no pairs
+}
+
+// catalogCell gives the tiny catalog's risk-source count and requirements
+// of a cell, the same in every case.
+func catalogCell(l graph.LayerID, c graph.Component) (int, []string) {
+	switch (graph.Cell{Layer: l, Component: c}) {
+	case graph.Cell{Layer: graph.L1, Component: graph.Organization}:
+		return 1, []string{"REQ-O"}
+	case graph.Cell{Layer: graph.L2, Component: graph.People}:
+		return 1, []string{"REQ-P"}
+	case graph.Cell{Layer: graph.L2, Component: graph.Things}:
+		return 1, []string{"REQ-T"}
+	case graph.Cell{Layer: graph.L3, Component: graph.Data}:
+		return 1, []string{"REQ-B"}
+	case graph.Cell{Layer: graph.L3, Component: graph.Systems}:
+		return 2, []string{"REQ-A", "REQ-B"}
+	}
+	return 0, nil
+}
+
+func cpsfCases() []cpsfCase {
+	return []cpsfCase{
+		{name: "CPSF layer x component map", graph: heatGraph, want: map[graph.Cell]wantCPSF{
+			{Layer: graph.L1, Component: graph.Organization}: {orgs: 5, rss: 1, assessed: 5, coverage: 0.1, reqs: []string{"REQ-O"}},
+			{Layer: graph.L2, Component: graph.Things}: {assets: 2, rss: 1, assessed: 2, coverage: 0.25, reqs: []string{"REQ-T"},
+				pairs: 3, maxRisk: 9, band: high, highPairs: 1},
+			{Layer: graph.L3, Component: graph.Things}: {assets: 1, pairs: 1, maxRisk: 4, band: medium},
+			{Layer: graph.L3, Component: graph.Data}: {assets: 1, rss: 1, assessed: 1, coverage: 0, reqs: []string{"REQ-B"},
+				pairs: 3, maxRisk: 2, band: low},
+			{Layer: graph.L3, Component: graph.Systems}: {assets: 1, rss: 2, assessed: 2, coverage: 0.5, reqs: []string{"REQ-A", "REQ-B"},
+				pairs: 2, maxRisk: 3, band: low},
+		}},
+		{name: "CPSF map: only risk 6..9 pairs are high; an asset counts in each of its layers",
+			// s6 (imp 2, MAP-B partial): T-A uncovered, t3 -> damage 3, risk 6;
+			// T-AB half covered (RS-SB) -> v2, t2 -> damage 1, risk 2.
+			// d (imp 2, data on L1 and L3): T-A and T-AB through s6 (6, 2),
+			// T-D at d itself (t1 -> damage 1, risk 2).
+			// Coverage of s6: RS-SA 0, RS-SB 0.5 -> 0.25.
+			graph: "asset s6 systems L3 imp=2; asset d data L1,L3 imp=2; d STORED_ON s6; s6 PROTECTED_BY TFW:MAP-B partial",
+			want: map[graph.Cell]wantCPSF{
+				{Layer: graph.L3, Component: graph.Systems}: {assets: 1, rss: 2, assessed: 2, coverage: 0.25, reqs: []string{"REQ-A", "REQ-B"},
+					pairs: 2, maxRisk: 6, band: high, highPairs: 1},
+				{Layer: graph.L3, Component: graph.Data}: {assets: 1, rss: 1, assessed: 1, reqs: []string{"REQ-B"},
+					pairs: 3, maxRisk: 6, band: high, highPairs: 1},
+				{Layer: graph.L1, Component: graph.Data}: {assets: 1, pairs: 3, maxRisk: 6, band: high, highPairs: 1},
+			}},
+	}
+}
+
 type wantCPSF struct {
 	assets, orgs, rss, assessed int
 	coverage                    float64
@@ -112,38 +165,32 @@ func runHeatmapCases(t *testing.T, open func(t *testing.T) graph.Store) {
 		})
 	}
 
-	t.Run("CPSF layer x component map", func(t *testing.T) {
-		s := setup(t, open, heatGraph, nil)
-		h, err := graph.NewAnalyzer(s).HeatmapCPSF(context.Background(), ws, -1)
-		if err != nil {
-			t.Fatalf("HeatmapCPSF: %v", err)
-		}
-		want := map[graph.Cell]wantCPSF{
-			{Layer: graph.L1, Component: graph.Organization}: {orgs: 5, rss: 1, assessed: 5, coverage: 0.1, reqs: []string{"REQ-O"}},
-			{Layer: graph.L2, Component: graph.People}:       {rss: 1, reqs: []string{"REQ-P"}},
-			{Layer: graph.L2, Component: graph.Things}: {assets: 2, rss: 1, assessed: 2, coverage: 0.25, reqs: []string{"REQ-T"},
-				pairs: 3, maxRisk: 9, band: high, highPairs: 1},
-			{Layer: graph.L3, Component: graph.Things}: {assets: 1, pairs: 1, maxRisk: 4, band: medium},
-			{Layer: graph.L3, Component: graph.Data}: {assets: 1, rss: 1, assessed: 1, coverage: 0, reqs: []string{"REQ-B"},
-				pairs: 3, maxRisk: 2, band: low},
-			{Layer: graph.L3, Component: graph.Systems}: {assets: 1, rss: 2, assessed: 2, coverage: 0.5, reqs: []string{"REQ-A", "REQ-B"},
-				pairs: 2, maxRisk: 3, band: low},
-		}
-		if len(h.Cells) != 18 {
-			t.Fatalf("CPSF map has %d cells, want 18", len(h.Cells))
-		}
-		for _, l := range graph.Layers {
-			for _, co := range graph.Components {
-				cell := h.Cell(l, co)
-				w := want[graph.Cell{Layer: l, Component: co}]
-				got := wantCPSF{cell.Assets, cell.Orgs, cell.RiskSources, cell.Assessed, cell.Coverage, cell.Requirements,
-					cell.Pairs, cell.MaxRisk, cell.HighPairs, cell.Band}
-				if cell.Layer != l || cell.Component != co || !sameCPSF(got, w) {
-					t.Errorf("CPSF cell %s/%s (%s/%s):\n  got  %+v\n  want %+v", l, co, cell.Layer, cell.Component, got, w)
+	for _, c := range cpsfCases() {
+		t.Run(c.name, func(t *testing.T) {
+			s := setup(t, open, c.graph, nil)
+			h, err := graph.NewAnalyzer(s).HeatmapCPSF(context.Background(), ws, -1)
+			if err != nil {
+				t.Fatalf("HeatmapCPSF: %v", err)
+			}
+			if len(h.Cells) != 18 {
+				t.Fatalf("CPSF map has %d cells, want 18", len(h.Cells))
+			}
+			for _, l := range graph.Layers {
+				for _, co := range graph.Components {
+					cell := h.Cell(l, co)
+					w := c.want[graph.Cell{Layer: l, Component: co}]
+					if w.rss == 0 {
+						w.rss, w.reqs = catalogCell(l, co)
+					}
+					got := wantCPSF{cell.Assets, cell.Orgs, cell.RiskSources, cell.Assessed, cell.Coverage, cell.Requirements,
+						cell.Pairs, cell.MaxRisk, cell.HighPairs, cell.Band}
+					if cell.Layer != l || cell.Component != co || !sameCPSF(got, w) {
+						t.Errorf("CPSF cell %s/%s (%s/%s):\n  got  %+v\n  want %+v", l, co, cell.Layer, cell.Component, got, w)
+					}
 				}
 			}
-		}
-	})
+		})
+	}
 
 	t.Run("supply-chain organization x function map", func(t *testing.T) {
 		s := setup(t, open, heatGraph, nil)
