@@ -1,0 +1,377 @@
+// Package export renders a workspace's heat-maps (DESIGN.md section 3: IPA's
+// risk matrix, the CPSF layer x component map and the supply-chain map) as
+// XLSX, SVG, PNG and PDF for executives. The CLI and the HTTP server share
+// it: Build gathers the analysis data once into a Report, and every format
+// renders that same Report.
+package export
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"cpsfgraph/catalog"
+	"cpsfgraph/graph"
+)
+
+// Kind selects the heat-maps to render.
+type Kind string
+
+// Heat-map kinds.
+const (
+	KindIPA    Kind = "ipa"    // IPA risk matrix: importance x damage likelihood
+	KindCPSF   Kind = "cpsf"   // CPSF layer x component
+	KindSupply Kind = "supply" // organization x CPSF function
+	KindAll    Kind = "all"
+)
+
+// ParseKind checks a kind name.
+func ParseKind(s string) (Kind, error) {
+	switch k := Kind(s); k {
+	case KindIPA, KindCPSF, KindSupply, KindAll:
+		return k, nil
+	}
+	return "", fmt.Errorf("export: unknown heat-map kind %q (want ipa, cpsf, supply or all)", s)
+}
+
+// Has reports whether kind k includes heat-map x.
+func (k Kind) Has(x Kind) bool { return k == KindAll || k == x }
+
+// Lang is the language of labels: ja or en.
+type Lang string
+
+// Languages.
+const (
+	JA Lang = "ja"
+	EN Lang = "en"
+)
+
+// ParseLang checks a language name.
+func ParseLang(s string) (Lang, error) {
+	switch l := Lang(s); l {
+	case JA, EN:
+		return l, nil
+	}
+	return "", fmt.Errorf("export: unknown language %q (want ja or en)", s)
+}
+
+// Options control Build.
+type Options struct {
+	Kind    Kind      // heat-maps to compute; "" = all
+	Lang    Lang      // "" = ja
+	Date    time.Time // date printed on the exports; zero = now
+	MaxHops int       // < 0 or 0 = graph.DefaultMaxHops
+	// TopGaps is the number of controls TopGaps picks (0 = DefaultTopGaps;
+	// negative = none).
+	TopGaps int
+}
+
+// DefaultTopGaps is the number of top gaps a report lists by default.
+const DefaultTopGaps = 5
+
+// PairRow is one (threat, asset) pair with what the exports print about it:
+// its score, one shortest path from the entry that sets its score, and the
+// gaps at that entry.
+type PairRow struct {
+	Threat     string
+	ThreatName string
+	Asset      string
+	AssetName  string
+	Hops       int
+	Score      graph.Score
+	// Path lists node IDs from the entry (Path[0]) to the asset.
+	Path []string
+	// EntryName and EntryStatus describe Path[0] for this threat.
+	EntryName   string
+	EntryStatus graph.CoverageStatus
+	// Gaps are the risk sources not fully covered at the entry, with the
+	// requirements and controls that would cover them.
+	Gaps []graph.Gap
+}
+
+// Completeness tells how much of CPSF the bundled catalog holds.
+type Completeness struct {
+	Requirements      int // CPSF requirements in the catalog
+	RequirementsTotal int // CPSF's total as a secondary source gives it (unverified)
+	RiskSources       int
+	Threats           int
+	Controls          int
+}
+
+// Source is one source of catalog content with the items taken from it.
+type Source struct {
+	Name     string
+	Official bool // false: cpsfgraph's own judgement
+	Items    int  // catalog items and mappings citing it
+}
+
+// Report is everything an export renders, computed once from the analysis.
+type Report struct {
+	Workspace graph.Workspace
+	Date      time.Time
+	Lang      Lang
+	Kind      Kind
+	MaxHops   int
+
+	IPA    *graph.IPAHeatmap    // nil unless Kind has ipa
+	CPSF   *graph.CPSFHeatmap   // nil unless Kind has cpsf
+	Supply *graph.SupplyHeatmap // nil unless Kind has supply
+
+	// Pairs lists every (threat, asset) pair: highest risk first, then
+	// importance, damage, threat and asset.
+	Pairs []PairRow
+	// TopGaps are the controls whose implementation lowers the most risk,
+	// chosen greedily (see TopGaps).
+	TopGaps []GapChoice
+	// TotalRisk is the sum of the pairs' risk values.
+	TotalRisk int
+
+	Completeness Completeness
+	Sources      []Source
+	// Components and layers names from the catalog, by code.
+	ComponentNames map[graph.Component][2]string // [en, ja]
+	LayerNames     map[graph.LayerID][2]string
+	// Controls gives each control's titles, for gap lists.
+	Controls map[graph.ControlRef]graph.Control
+}
+
+// Build computes a Report of workspace ws. An unknown workspace is an error
+// wrapping graph.ErrNotFound; an empty workspace gives an empty report.
+func Build(ctx context.Context, an *graph.Analyzer, ws string, opt Options) (*Report, error) {
+	if opt.Kind == "" {
+		opt.Kind = KindAll
+	}
+	if _, err := ParseKind(string(opt.Kind)); err != nil {
+		return nil, err
+	}
+	if opt.Lang == "" {
+		opt.Lang = JA
+	}
+	if _, err := ParseLang(string(opt.Lang)); err != nil {
+		return nil, err
+	}
+	if opt.Date.IsZero() {
+		opt.Date = time.Now()
+	}
+	if opt.MaxHops <= 0 {
+		opt.MaxHops = graph.DefaultMaxHops
+	}
+	if opt.MaxHops > graph.MaxMaxHops {
+		return nil, fmt.Errorf("export: maxHops %d out of range 1..%d", opt.MaxHops, graph.MaxMaxHops)
+	}
+	env, err := an.Load(ctx, ws)
+	if err != nil {
+		return nil, fmt.Errorf("export: workspace %q: %w", ws, err)
+	}
+	r := &Report{Workspace: env.Workspace, Date: opt.Date, Lang: opt.Lang, Kind: opt.Kind, MaxHops: opt.MaxHops}
+	r.fillCatalog(env.Index.Catalog)
+
+	// The heat-maps that need their own pass run beside the pairs.
+	var wg sync.WaitGroup
+	var cpsfErr, supplyErr error
+	if opt.Kind.Has(KindCPSF) || opt.Kind.Has(KindSupply) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if opt.Kind.Has(KindSupply) {
+				r.Supply, supplyErr = an.HeatmapSupply(ctx, ws)
+			}
+			if opt.Kind.Has(KindCPSF) {
+				r.CPSF, cpsfErr = an.HeatmapCPSF(ctx, ws, opt.MaxHops)
+			}
+		}()
+	}
+	pairs, err := pairRows(ctx, an, env, opt.MaxHops, opt.Lang)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	if cpsfErr != nil {
+		return nil, fmt.Errorf("export: CPSF heat-map of %q: %w", ws, cpsfErr)
+	}
+	if supplyErr != nil {
+		return nil, fmt.Errorf("export: supply-chain heat-map of %q: %w", ws, supplyErr)
+	}
+	r.Pairs = pairs
+	for _, p := range pairs {
+		r.TotalRisk += p.Score.Risk
+	}
+	if opt.Kind.Has(KindIPA) {
+		gp := make([]graph.Pair, len(pairs))
+		for i, p := range pairs {
+			gp[i] = graph.Pair{Threat: p.Threat, Asset: p.Asset, Hops: p.Hops, Score: p.Score}
+		}
+		slices.SortFunc(gp, func(a, b graph.Pair) int {
+			return cmp.Or(strings.Compare(a.Threat, b.Threat), strings.Compare(a.Asset, b.Asset))
+		})
+		r.IPA = graph.NewIPAHeatmap(ws, opt.MaxHops, gp)
+	}
+	n := opt.TopGaps
+	if n == 0 {
+		n = DefaultTopGaps
+	}
+	if n > 0 {
+		g, err := TopGaps(ctx, an, ws, n, opt.MaxHops)
+		if err != nil {
+			return nil, err
+		}
+		r.TopGaps = g.Choices
+	}
+	return r, nil
+}
+
+// pairRows computes every pair with one path and its entry's gaps, one
+// blast-radius query per threat, two threats at a time.
+func pairRows(ctx context.Context, an *graph.Analyzer, env *graph.Env, maxHops int, lang Lang) ([]PairRow, error) {
+	threats := env.Threats()
+	out := make([][]PairRow, len(threats))
+	errs := make([]error, len(threats))
+	sem := make(chan struct{}, 2)
+	var wg sync.WaitGroup
+	for i, t := range threats {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out[i], errs[i] = threatRows(ctx, an, env, t, maxHops, lang)
+		}()
+	}
+	wg.Wait()
+	var rows []PairRow
+	for i := range threats {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		rows = append(rows, out[i]...)
+	}
+	slices.SortFunc(rows, comparePairs)
+	return rows, nil
+}
+
+func comparePairs(a, b PairRow) int {
+	return cmp.Or(
+		cmp.Compare(b.Score.Risk, a.Score.Risk),
+		cmp.Compare(b.Score.Importance, a.Score.Importance),
+		cmp.Compare(b.Score.Damage, a.Score.Damage),
+		strings.Compare(a.Threat, b.Threat),
+		strings.Compare(a.Asset, b.Asset),
+	)
+}
+
+func threatRows(ctx context.Context, an *graph.Analyzer, env *graph.Env, t *graph.Threat, maxHops int, lang Lang) ([]PairRow, error) {
+	ws := env.Workspace.ID
+	br, err := an.AssetsReachedBy(ctx, ws, t.ID, graph.ReachOptions{MaxHops: maxHops})
+	if err != nil {
+		return nil, fmt.Errorf("export: threat %s in %q: %w", t.ID, ws, err)
+	}
+	if len(br.Assets) == 0 {
+		return nil, nil
+	}
+	entries, err := an.Store.Entries(ctx, ws, env.Index.Cells(t.ID))
+	if err != nil {
+		return nil, fmt.Errorf("export: entries of threat %s in %q: %w", t.ID, ws, err)
+	}
+	facts := make(map[string]*graph.NodeFacts, len(entries))
+	for i := range entries {
+		facts[entries[i].ID] = &entries[i]
+	}
+	type entryInfo struct {
+		name string
+		cov  graph.HopCoverage
+	}
+	cache := map[string]*entryInfo{}
+	name := pick(lang, t.NameEN, t.NameJA)
+	rows := make([]PairRow, 0, len(br.Assets))
+	for _, a := range br.Assets {
+		row := PairRow{Threat: t.ID, ThreatName: name, Asset: a.Asset, AssetName: a.Name, Hops: a.Hops, Score: a.Score, Path: a.Path}
+		if len(a.Path) > 0 {
+			e := a.Path[0]
+			info := cache[e]
+			if info == nil {
+				info = &entryInfo{}
+				if nf := facts[e]; nf != nil {
+					info.name = nf.Name
+					info.cov = env.Index.Coverage(t.ID, nf, env.Statuses)
+				}
+				cache[e] = info
+			}
+			row.EntryName, row.EntryStatus, row.Gaps = info.name, info.cov.Status, info.cov.Gaps
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+func (r *Report) fillCatalog(c *graph.Catalog) {
+	r.Completeness = Completeness{
+		Requirements:      len(c.Requirements),
+		RequirementsTotal: catalog.CPSFRequirementsTotal,
+		RiskSources:       len(c.RiskSources),
+		Threats:           len(c.Threats),
+		Controls:          len(c.Controls),
+	}
+	r.ComponentNames = map[graph.Component][2]string{}
+	for _, x := range c.Components {
+		r.ComponentNames[x.Code] = [2]string{x.NameEN, x.NameJA}
+	}
+	r.LayerNames = map[graph.LayerID][2]string{}
+	for _, x := range c.Layers {
+		r.LayerNames[x.ID] = [2]string{x.NameEN, x.NameJA}
+	}
+	r.Controls = map[graph.ControlRef]graph.Control{}
+	for _, x := range c.Controls {
+		r.Controls[x.Ref()] = x
+	}
+	count := map[string]int{}
+	add := func(p graph.Provenance) {
+		s := p.Source
+		if s == "" {
+			s = "(no source recorded)"
+		}
+		count[s]++
+	}
+	for _, x := range c.Layers {
+		add(x.Provenance)
+	}
+	for _, x := range c.Components {
+		add(x.Provenance)
+	}
+	for _, x := range c.Incidents {
+		add(x.Provenance)
+	}
+	for _, x := range c.RiskSources {
+		add(x.Provenance)
+	}
+	for _, x := range c.Requirements {
+		add(x.Provenance)
+	}
+	for _, x := range c.Frameworks {
+		add(x.Provenance)
+	}
+	for _, x := range c.Controls {
+		add(x.Provenance)
+	}
+	for _, x := range c.Threats {
+		add(x.Provenance)
+	}
+	for _, x := range c.Mappings {
+		add(x.Provenance)
+	}
+	for s, n := range count {
+		official := graph.Provenance{Source: s}.Official() && s != "(no source recorded)"
+		r.Sources = append(r.Sources, Source{Name: s, Official: official, Items: n})
+	}
+	slices.SortFunc(r.Sources, func(a, b Source) int {
+		if a.Official != b.Official {
+			if a.Official {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(b.Items, a.Items), strings.Compare(a.Name, b.Name))
+	})
+}

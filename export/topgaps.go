@@ -1,0 +1,531 @@
+package export
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"cpsfgraph/graph"
+)
+
+// This file computes the "top gaps": the few controls whose implementation
+// lowers the workspace's total risk value the most. It needs nothing from a
+// store beyond the graph.Store contract and could move to package graph
+// (graph.Analyzer.TopGaps) as is.
+//
+// The model (DESIGN.md section 3): the risk of a pair (threat t, asset a) is
+// importance(a) x D(t, v), where v is the highest exploitability among the
+// entries of t that reach a within maxHops, and an entry's exploitability
+// comes from its coverage (1 covered, 2 partly, 3 uncovered). Implementing a
+// control can only lower entry exploitabilities, so it can only lower risk.
+//
+// An action is (control, subject): the control set to implemented by the
+// subject, which is the organization of the entry where the gap is (its
+// owner for an asset, the organization itself for an organization entry),
+// or the asset itself when it has no owner. Candidates are the actions that
+// close a gap at an entry hop.
+//
+// Greedy selection, repeated up to n times: take the action whose
+// implementation, added to those already chosen, lowers the total risk the
+// most (ties: control, then subject, in order), and stop early when no
+// action lowers it. Greedy is not always optimal (two controls may only
+// help together), but each step's reduction is exact: the pairs are
+// rescored with the same reach as the analysis.
+//
+// Cost: exact rescoring walks the graph, so candidates are ranked by an
+// upper bound first and only evaluated while their bound can beat the best
+// exact reduction found. The bound holds because a pair's exploitability is
+// attained by one "witness" entry; an action that leaves that entry's
+// coverage unchanged cannot lower the pair's risk, and one that changes it
+// lowers it at most to what the entry's new exploitability gives.
+
+// GapChoice is one step of the greedy top-gaps selection.
+type GapChoice struct {
+	Control graph.ControlRef
+	// Subject is where the control is to be implemented: an organization,
+	// or an asset without owner.
+	Subject     string
+	SubjectName string
+	// Reduction is the total risk lowered by this step, given the steps
+	// before it; RiskAfter the total risk after it.
+	Reduction int
+	RiskAfter int
+	// Pairs counts the pairs whose risk this step lowers.
+	Pairs int
+	// RiskSources are the risk sources whose gaps it closes (at entries of
+	// the subject), sorted.
+	RiskSources []string
+}
+
+// GapResult is the outcome of TopGaps.
+type GapResult struct {
+	Workspace  string
+	MaxHops    int
+	TotalRisk  int // before any choice
+	Choices    []GapChoice
+	Candidates int // actions considered
+	Evaluated  int // exact rescorings done
+}
+
+// TopGaps picks up to n controls greedily (see above) for workspace ws.
+// maxHops <= 0 takes graph.DefaultMaxHops.
+func TopGaps(ctx context.Context, an *graph.Analyzer, ws string, n, maxHops int) (*GapResult, error) {
+	if maxHops <= 0 {
+		maxHops = graph.DefaultMaxHops
+	}
+	e, err := newGapEngine(ctx, an, ws, maxHops)
+	if err != nil {
+		return nil, err
+	}
+	res := &GapResult{Workspace: ws, MaxHops: maxHops, TotalRisk: e.total()}
+	chosen := map[action]bool{}
+	for len(res.Choices) < n {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		cands := e.candidates(chosen)
+		res.Candidates = max(res.Candidates, len(cands))
+		var best *evalResult
+		for _, c := range cands {
+			if c.bound <= 0 || best != nil && c.bound <= best.gain {
+				break
+			}
+			r := e.evaluate(c.action)
+			res.Evaluated++
+			if best == nil || r.gain > best.gain {
+				best = r
+			}
+		}
+		if best == nil || best.gain <= 0 {
+			break
+		}
+		chosen[best.action] = true
+		e.apply(best)
+		res.Choices = append(res.Choices, GapChoice{
+			Control: best.action.control, Subject: best.action.subject, SubjectName: e.names[best.action.subject],
+			Reduction: best.gain, RiskAfter: e.total(), Pairs: best.pairs, RiskSources: best.riskSources,
+		})
+	}
+	return res, nil
+}
+
+type action struct {
+	control graph.ControlRef
+	subject string
+}
+
+func (a action) compare(b action) int {
+	return cmp.Or(a.control.Compare(b.control), strings.Compare(a.subject, b.subject))
+}
+
+// entryClass groups the entries of one threat whose coverage is the same
+// under any set of added controls: same kind, organization, cell and own
+// statuses (unowned assets and organizations are their own class).
+type entryClass struct {
+	facts   *graph.NodeFacts // a representative
+	subject string
+	v       int8    // current exploitability
+	members []int32 // node numbers
+}
+
+type threatState struct {
+	t       *graph.Threat
+	like    int
+	classes []*entryClass
+	// bySubject lists class indexes per subject.
+	bySubject map[string][]int
+	v         []int8  // per node: exploitability of the pair, 0 = not reached
+	witness   []int32 // per node: class index of an entry attaining v
+	risk      int
+}
+
+type gapEngine struct {
+	env     *graph.Env
+	maxHops int
+	ids     []string
+	imp     []int8 // importance per node; 0 for organizations
+	off, to []int32
+	names   map[string]string
+	threats []*threatState
+	// added holds the chosen controls per subject.
+	added map[string][]graph.ControlRef
+	// scratch for walks
+	seen  []uint32
+	epoch uint32
+	// nv caches, per subject, a class's exploitability with one more
+	// control; apply drops the subject's entries.
+	nv map[string]map[nvKey]int8
+}
+
+type nvKey struct {
+	threat, class int
+	control       graph.ControlRef
+}
+
+func newGapEngine(ctx context.Context, an *graph.Analyzer, ws string, maxHops int) (*gapEngine, error) {
+	env, err := an.Load(ctx, ws)
+	if err != nil {
+		return nil, fmt.Errorf("export: top gaps of %q: %w", ws, err)
+	}
+	page, err := an.Store.Assets(ctx, ws, graph.AssetQuery{})
+	if err != nil {
+		return nil, fmt.Errorf("export: top gaps of %q: assets: %w", ws, err)
+	}
+	edges, err := an.Store.Edges(ctx, ws, "")
+	if err != nil {
+		return nil, fmt.Errorf("export: top gaps of %q: edges: %w", ws, err)
+	}
+	e := &gapEngine{env: env, maxHops: maxHops, names: map[string]string{}, added: map[string][]graph.ControlRef{}, nv: map[string]map[nvKey]int8{}}
+	pos := make(map[string]int32, len(env.Orgs)+len(page.Assets))
+	for _, o := range env.Orgs {
+		pos[o.ID] = int32(len(e.ids))
+		e.ids = append(e.ids, o.ID)
+		e.imp = append(e.imp, 0)
+		e.names[o.ID] = o.Name
+	}
+	for _, a := range page.Assets {
+		pos[a.ID] = int32(len(e.ids))
+		e.ids = append(e.ids, a.ID)
+		e.imp = append(e.imp, int8(a.EffectiveImportance()))
+		e.names[a.ID] = a.Name
+	}
+	nn := len(e.ids)
+	var arcs [][2]int32
+	for _, ed := range edges {
+		f, okf := pos[ed.From]
+		t, okt := pos[ed.To]
+		if !okf || !okt {
+			continue
+		}
+		switch graph.FlowOf(ed.Type) {
+		case graph.FlowForward:
+			arcs = append(arcs, [2]int32{f, t})
+		case graph.FlowBackward:
+			arcs = append(arcs, [2]int32{t, f})
+		case graph.FlowBoth:
+			arcs = append(arcs, [2]int32{f, t}, [2]int32{t, f})
+		}
+	}
+	e.off = make([]int32, nn+1)
+	for _, a := range arcs {
+		e.off[a[0]+1]++
+	}
+	for i := range nn {
+		e.off[i+1] += e.off[i]
+	}
+	e.to = make([]int32, len(arcs))
+	fill := slices.Clone(e.off[:nn])
+	for _, a := range arcs {
+		e.to[fill[a[0]]] = a[1]
+		fill[a[0]]++
+	}
+	e.seen = make([]uint32, nn)
+
+	for _, t := range env.Threats() {
+		entries, err := an.Store.Entries(ctx, ws, env.Index.Cells(t.ID))
+		if err != nil {
+			return nil, fmt.Errorf("export: top gaps of %q: entries of %s: %w", ws, t.ID, err)
+		}
+		ts := &threatState{t: t, like: env.Likelihood(t), bySubject: map[string][]int{}, v: make([]int8, nn), witness: make([]int32, nn)}
+		byKey := map[string]*entryClass{}
+		for i := range entries {
+			nf := &entries[i]
+			p, ok := pos[nf.ID]
+			if !ok {
+				continue
+			}
+			k := classKey(nf)
+			c := byKey[k]
+			if c == nil {
+				c = &entryClass{facts: nf, subject: subjectOf(nf)}
+				byKey[k] = c
+				ts.bySubject[c.subject] = append(ts.bySubject[c.subject], len(ts.classes))
+				ts.classes = append(ts.classes, c)
+			}
+			c.members = append(c.members, p)
+		}
+		for _, c := range ts.classes {
+			c.v = int8(e.exploitability(t.ID, c, action{}))
+		}
+		ts.risk = e.walk(ts, nil, ts.v, ts.witness)
+		e.threats = append(e.threats, ts)
+	}
+	return e, nil
+}
+
+func subjectOf(nf *graph.NodeFacts) string {
+	if nf.Kind == graph.KindOrg || nf.Org == "" {
+		return nf.ID
+	}
+	return nf.Org
+}
+
+func classKey(nf *graph.NodeFacts) string {
+	var b strings.Builder
+	b.WriteString(string(nf.Kind))
+	b.WriteByte('|')
+	if nf.Kind == graph.KindOrg || nf.Org == "" {
+		b.WriteString(nf.ID)
+	} else {
+		b.WriteString(nf.Org)
+	}
+	b.WriteByte('|')
+	b.WriteString(string(nf.Component))
+	for _, l := range nf.Layers {
+		b.WriteByte('|')
+		b.WriteString(string(l))
+	}
+	for _, s := range nf.Statuses {
+		b.WriteByte('|')
+		b.WriteString(s.Control.String())
+		b.WriteByte('=')
+		b.WriteString(string(s.Status))
+	}
+	return b.String()
+}
+
+// coverage computes class c's coverage for a threat with the chosen
+// controls plus extra (when extra.subject is the class's subject).
+func (e *gapEngine) coverage(threat string, c *entryClass, extra action) graph.HopCoverage {
+	add := e.added[c.subject]
+	if extra.subject == c.subject && extra.subject != "" {
+		add = append(slices.Clone(add), extra.control)
+	}
+	if len(add) == 0 {
+		return e.env.Index.Coverage(threat, c.facts, e.env.Statuses)
+	}
+	nf := *c.facts
+	st := e.env.Statuses
+	extraStatuses := make([]graph.ControlStatus, len(add))
+	for i, ref := range add {
+		extraStatuses[i] = graph.ControlStatus{Subject: c.subject, Control: ref, Status: graph.StatusImplemented}
+	}
+	if nf.Kind == graph.KindOrg || nf.Org == "" {
+		nf.Statuses = append(slices.Clone(nf.Statuses), extraStatuses...)
+	} else {
+		st = &graph.Statuses{ByOrg: map[string][]graph.ControlStatus{nf.Org: append(slices.Clone(st.ByOrg[nf.Org]), extraStatuses...)}}
+	}
+	return e.env.Index.Coverage(threat, &nf, st)
+}
+
+func (e *gapEngine) exploitability(threat string, c *entryClass, extra action) int {
+	return e.coverage(threat, c, extra).Status.Exploitability()
+}
+
+// walk scores threat ts with the class exploitabilities cv (nil = the
+// current ones): entries are walked downstream group by group from v = 3 to
+// v = 1, and each asset takes the v of the first group that reaches it.
+// It fills v and witness and returns the threat's total risk.
+func (e *gapEngine) walk(ts *threatState, cv []int8, v []int8, witness []int32) int {
+	clear(v)
+	var frontier, next []int32
+	var fw, nw []int32 // witness class of each frontier node
+	risk := 0
+	for g := int8(3); g >= 1; g-- {
+		e.epoch++
+		frontier, fw = frontier[:0], fw[:0]
+		for ci, c := range ts.classes {
+			cvv := c.v
+			if cv != nil {
+				cvv = cv[ci]
+			}
+			if cvv != g {
+				continue
+			}
+			for _, p := range c.members {
+				if e.seen[p] != e.epoch {
+					e.seen[p] = e.epoch
+					frontier = append(frontier, p)
+					fw = append(fw, int32(ci))
+				}
+			}
+		}
+		for depth := 0; len(frontier) > 0; depth++ {
+			for i, p := range frontier {
+				if v[p] == 0 && e.imp[p] > 0 {
+					v[p] = g
+					witness[p] = fw[i]
+					risk += int(e.imp[p]) * graph.DamageLikelihood(ts.like, int(g))
+				}
+			}
+			if depth == e.maxHops {
+				break
+			}
+			next, nw = next[:0], nw[:0]
+			for i, p := range frontier {
+				for _, q := range e.to[e.off[p]:e.off[p+1]] {
+					if e.seen[q] != e.epoch {
+						e.seen[q] = e.epoch
+						next = append(next, q)
+						nw = append(nw, fw[i])
+					}
+				}
+			}
+			frontier, next = next, frontier
+			fw, nw = nw, fw
+		}
+	}
+	return risk
+}
+
+func (e *gapEngine) total() int {
+	s := 0
+	for _, ts := range e.threats {
+		s += ts.risk
+	}
+	return s
+}
+
+type candidate struct {
+	action
+	bound int
+}
+
+// candidates lists the actions that close a gap at an entry class, each
+// with an upper bound of the risk it can lower, highest bound first.
+func (e *gapEngine) candidates(chosen map[action]bool) []candidate {
+	bound := map[action]int{}
+	for ti, ts := range e.threats {
+		// weight[class] = importance of the assets that class witnesses.
+		weight := make([]int, len(ts.classes))
+		dmg := make([]int, len(ts.classes))
+		for p, v := range ts.v {
+			if v == 0 || graph.DamageLikelihood(ts.like, int(v)) == 1 {
+				continue
+			}
+			weight[ts.witness[p]] += int(e.imp[p])
+		}
+		for ci, c := range ts.classes {
+			dmg[ci] = graph.DamageLikelihood(ts.like, int(c.v))
+			if c.v == 1 {
+				continue
+			}
+			cov := e.coverage(ts.t.ID, c, action{})
+			for _, g := range cov.Gaps {
+				for _, ref := range g.Controls {
+					a := action{ref, c.subject}
+					if chosen[a] {
+						continue
+					}
+					if _, ok := bound[a]; !ok {
+						bound[a] = 0
+					}
+				}
+			}
+		}
+		// For each candidate of a subject, add what its classes could give.
+		for a := range bound {
+			for _, ci := range ts.bySubject[a.subject] {
+				c := ts.classes[ci]
+				if weight[ci] == 0 || c.v == 1 {
+					continue
+				}
+				nv := e.cachedExploitability(ti, ci, a)
+				if d := dmg[ci] - graph.DamageLikelihood(ts.like, int(nv)); d > 0 {
+					bound[a] += weight[ci] * d
+				}
+			}
+		}
+	}
+	out := make([]candidate, 0, len(bound))
+	for a, b := range bound {
+		out = append(out, candidate{a, b})
+	}
+	slices.SortFunc(out, func(x, y candidate) int {
+		return cmp.Or(cmp.Compare(y.bound, x.bound), x.action.compare(y.action))
+	})
+	return out
+}
+
+func (e *gapEngine) cachedExploitability(ti, ci int, a action) int8 {
+	m := e.nv[a.subject]
+	if m == nil {
+		m = map[nvKey]int8{}
+		e.nv[a.subject] = m
+	}
+	k := nvKey{ti, ci, a.control}
+	if v, ok := m[k]; ok {
+		return v
+	}
+	v := int8(e.exploitability(e.threats[ti].t.ID, e.threats[ti].classes[ci], a))
+	m[k] = v
+	return v
+}
+
+type evalResult struct {
+	action
+	gain        int
+	pairs       int
+	riskSources []string
+	// per threat index: new class exploitabilities (nil = unchanged)
+	cv [][]int8
+}
+
+// evaluate rescores the threats an action touches.
+func (e *gapEngine) evaluate(a action) *evalResult {
+	r := &evalResult{action: a, cv: make([][]int8, len(e.threats))}
+	rss := map[string]bool{}
+	for ti, ts := range e.threats {
+		var cv []int8
+		for _, ci := range ts.bySubject[a.subject] {
+			c := ts.classes[ci]
+			if c.v == 1 {
+				continue
+			}
+			before := e.coverage(ts.t.ID, c, action{})
+			cov := e.coverage(ts.t.ID, c, a)
+			nv := int8(cov.Status.Exploitability())
+			for _, g := range before.Gaps {
+				if !slices.ContainsFunc(cov.Gaps, func(x graph.Gap) bool { return x.RiskSource == g.RiskSource && x.Weight == g.Weight }) {
+					rss[g.RiskSource] = true
+				}
+			}
+			if nv == c.v {
+				continue
+			}
+			if cv == nil {
+				cv = make([]int8, len(ts.classes))
+				for i, x := range ts.classes {
+					cv[i] = x.v
+				}
+			}
+			cv[ci] = nv
+		}
+		if cv == nil {
+			continue
+		}
+		v := make([]int8, len(ts.v))
+		w := make([]int32, len(ts.v))
+		risk := e.walk(ts, cv, v, w)
+		r.gain += ts.risk - risk
+		for p := range v {
+			if v[p] != ts.v[p] && graph.DamageLikelihood(ts.like, int(v[p])) < graph.DamageLikelihood(ts.like, int(ts.v[p])) {
+				r.pairs++
+			}
+		}
+		r.cv[ti] = cv
+	}
+	for rs := range rss {
+		r.riskSources = append(r.riskSources, rs)
+	}
+	slices.Sort(r.riskSources)
+	return r
+}
+
+// apply makes an evaluated action part of the state.
+func (e *gapEngine) apply(r *evalResult) {
+	e.added[r.subject] = append(e.added[r.subject], r.control)
+	delete(e.nv, r.subject)
+	for ti, cv := range r.cv {
+		if cv == nil {
+			continue
+		}
+		ts := e.threats[ti]
+		for ci, c := range ts.classes {
+			c.v = cv[ci]
+		}
+		ts.risk = e.walk(ts, nil, ts.v, ts.witness)
+	}
+}
