@@ -337,4 +337,3 @@ func isZip(path string) bool {
 	}
 	return slices.Equal(b, []byte("PK\x03\x04"))
 }
-
