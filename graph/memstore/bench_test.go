@@ -179,3 +179,53 @@ func BenchmarkWrite(b *testing.B) {
 		s.Close()
 	}
 }
+
+// benchCatalog has one risk source per CPSF cell and ten threats, each
+// exploiting the risk sources of three cells, so a heat-map walks about
+// thirty groups of entries.
+func benchCatalog() *graph.Catalog {
+	c := testCatalog()
+	var cells []graph.Cell
+	for _, l := range graph.Layers {
+		for _, comp := range graph.Components {
+			cells = append(cells, graph.Cell{Layer: l, Component: comp})
+			c.RiskSources = append(c.RiskSources, graph.RiskSource{ID: "RS-" + string(l) + "-" + string(comp), Layer: l, Component: comp})
+		}
+	}
+	for i := range 10 {
+		id := fmt.Sprintf("T-B%d", i)
+		c.Threats = append(c.Threats, graph.Threat{ID: id, Level: 1 + i%3})
+		for k := range 3 {
+			cell := cells[(i*5+k*7)%len(cells)]
+			c.Mappings = append(c.Mappings, graph.Mapping{Type: graph.RelExploits, From: id, To: "RS-" + string(cell.Layer) + "-" + string(cell.Component)})
+		}
+		c.Mappings = append(c.Mappings, graph.Mapping{Type: graph.RelMitigates, From: "SA:1", FromControl: true, To: "RS-" + string(cells[i].Layer) + "-" + string(cells[i].Component)})
+	}
+	return c
+}
+
+// BenchmarkAnalysis runs the analysis of package graph on the generated
+// workspace: threats reaching one asset, and the CPSF heat-map.
+func BenchmarkAnalysis(b *testing.B) {
+	s := memstore.New()
+	defer s.Close()
+	bigWorkspace(b, s, bigBatches(100_000))
+	if err := s.PutCatalog(ctx, benchCatalog()); err != nil {
+		b.Fatal(err)
+	}
+	an := graph.NewAnalyzer(s)
+	b.Run("threatsReaching", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := an.ThreatsReaching(ctx, "big", "A-050000", graph.ReachOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("heatmapCPSF", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := an.HeatmapCPSF(ctx, "big", 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
