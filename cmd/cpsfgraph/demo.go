@@ -22,7 +22,7 @@ func runDemo(ctx context.Context, env *cli, args []string) error {
 	if *lang != "en" && *lang != "ja" {
 		return usagef("--lang %q: want en or ja", *lang)
 	}
-	st, err := openStore(*storeURI, true)
+	st, err := openStore(ctx, env, storeURI, true)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func runDemo(ctx context.Context, env *cli, args []string) error {
 		return err
 	}
 	tot := rep.Total()
-	fmt.Fprintf(env.stdout, "Loaded workspace %q into %s: %d created, %d updated, %d unchanged, %d removed.\n", demo.WorkspaceID, *storeURI, tot.Created, tot.Updated, tot.Unchanged, tot.Removed)
+	fmt.Fprintf(env.stdout, "Loaded workspace %q into %s: %d created, %d updated, %d unchanged, %d removed.\n", demo.WorkspaceID, storeURI, tot.Created, tot.Updated, tot.Unchanged, tot.Removed)
 	cat, err := st.Catalog(ctx)
 	if err != nil {
 		return err

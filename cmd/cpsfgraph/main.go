@@ -46,11 +46,10 @@ func commands() []command {
 		{"demo", "load the demo workspace and print its top risks", runDemo},
 		{"query", "query the graph: reach, blast, heatmap", runQuery},
 		{"serve", "serve the HTTP endpoints", runServe},
+		{"migrate", "upgrade a store to this binary's schema", runMigrate},
 		{"version", "print the version", runVersion},
 	}
 }
-
-const storeHelp = `store URI: file:PATH (embedded store, default file:./cpsfgraph.db); also from $CPSFGRAPH_STORE`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -124,12 +123,4 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
-}
-
-func storeFlag(env *cli, fs *flag.FlagSet) *string {
-	def := env.getenv("CPSFGRAPH_STORE")
-	if def == "" {
-		def = "file:./cpsfgraph.db"
-	}
-	return fs.String("store", def, storeHelp)
 }

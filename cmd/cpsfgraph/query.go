@@ -37,9 +37,10 @@ func runQuery(ctx context.Context, env *cli, args []string) error {
 }
 
 type queryFlags struct {
-	store, workspace, lang *string
-	maxHops, paths         *int
-	json                   *bool
+	workspace, lang *string
+	store           *storeOptions
+	maxHops, paths  *int
+	json            *bool
 }
 
 func commonQueryFlags(env *cli, name, synopsis string) (*flag.FlagSet, *queryFlags) {
@@ -63,8 +64,8 @@ func (q *queryFlags) check() error {
 	return nil
 }
 
-func (q *queryFlags) analyzer() (*graph.Analyzer, func(), error) {
-	st, err := openStore(*q.store, false)
+func (q *queryFlags) analyzer(ctx context.Context, env *cli) (*graph.Analyzer, func(), error) {
+	st, err := openStore(ctx, env, q.store, false)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -89,7 +90,7 @@ func runReach(ctx context.Context, env *cli, args []string) error {
 	if *asset == "" {
 		return usagef("--asset is required")
 	}
-	an, done, err := q.analyzer()
+	an, done, err := q.analyzer(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -119,7 +120,7 @@ func runBlast(ctx context.Context, env *cli, args []string) error {
 	if *threat == "" {
 		return usagef("--threat is required")
 	}
-	an, done, err := q.analyzer()
+	an, done, err := q.analyzer(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -161,7 +162,7 @@ func runHeatmap(ctx context.Context, env *cli, args []string) error {
 	if *q.maxHops < 0 || *q.maxHops > graph.MaxMaxHops {
 		return usagef("--max-hops %d out of range 0..%d", *q.maxHops, graph.MaxMaxHops)
 	}
-	an, done, err := q.analyzer()
+	an, done, err := q.analyzer(ctx, env)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ func runServe(ctx context.Context, env *cli, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := openStore(*storeURI, true)
+	st, err := openStore(ctx, env, storeURI, true)
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func runServe(ctx context.Context, env *cli, args []string) error {
 		return fmt.Errorf("listen %s: %w", *addr, err)
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	log.Info("serving", "addr", ln.Addr().String(), "store", *storeURI, "endpoints", "/healthz")
+	log.Info("serving", "addr", ln.Addr().String(), "store", storeURI.String(), "endpoints", "/healthz")
 	fmt.Fprintf(env.stdout, "listening on http://%s\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -9,14 +11,44 @@ import (
 
 	"cpsfgraph/graph"
 	"cpsfgraph/graph/memstore"
+	"cpsfgraph/graph/neo4jstore"
 )
 
-// openStore opens the store a URI names. With create false, a file store
-// must already exist: a query never writes a new file.
-func openStore(uri string, create bool) (graph.Store, error) {
+const storeHelp = "store URI: file:PATH (embedded store), bolt://HOST:PORT or neo4j://HOST:PORT (Neo4j; neo4j:// routes in a cluster); also $CPSFGRAPH_STORE"
+
+// storeOptions are the flags that choose and reach a store.
+type storeOptions struct {
+	uri, user, password, database *string
+}
+
+// storeFlag registers --store and the Neo4j connection flags. Neo4j
+// settings default to NEO4J_USERNAME, NEO4J_PASSWORD and NEO4J_DATABASE;
+// the store URI to CPSFGRAPH_STORE, then NEO4J_URI, then file:./cpsfgraph.db.
+func storeFlag(env *cli, fs *flag.FlagSet) *storeOptions {
+	def := env.getenv("CPSFGRAPH_STORE")
+	if def == "" {
+		def = env.getenv("NEO4J_URI")
+	}
+	if def == "" {
+		def = "file:./cpsfgraph.db"
+	}
+	return &storeOptions{
+		uri:      fs.String("store", def, storeHelp),
+		user:     fs.String("neo4j-user", env.getenv("NEO4J_USERNAME"), "Neo4j user ($NEO4J_USERNAME); empty for no authentication"),
+		password: fs.String("neo4j-password", "", "Neo4j password (prefer $NEO4J_PASSWORD: flags show in process lists)"),
+		database: fs.String("neo4j-database", env.getenv("NEO4J_DATABASE"), "Neo4j database ($NEO4J_DATABASE); empty for the server's default"),
+	}
+}
+
+func (o *storeOptions) String() string { return *o.uri }
+
+// openStore opens the store the options name. With create false, a file
+// store must already exist: a query never writes a new file.
+func openStore(ctx context.Context, env *cli, o *storeOptions, create bool) (graph.Store, error) {
+	uri := *o.uri
 	scheme, rest, ok := strings.Cut(uri, ":")
 	if !ok {
-		return nil, usagef("store %q: want file:PATH", uri)
+		return nil, usagef("store %q: want file:PATH, bolt://HOST:PORT or neo4j://HOST:PORT", uri)
 	}
 	switch scheme {
 	case "file":
@@ -31,7 +63,17 @@ func openStore(uri string, create bool) (graph.Store, error) {
 		}
 		return memstore.Open(path)
 	case "bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc":
-		return nil, fmt.Errorf("store %q: the Neo4j store is not part of this build yet", uri)
+		pw := *o.password
+		if pw == "" {
+			pw = env.getenv("NEO4J_PASSWORD")
+		}
+		cfg := neo4jstore.Config{URI: uri, Username: *o.user, Password: pw, Database: *o.database}
+		if v := env.getenv("NEO4J_BATCH_SIZE"); v != "" {
+			if _, err := fmt.Sscan(v, &cfg.BatchSize); err != nil || cfg.BatchSize < 1 {
+				return nil, usagef("NEO4J_BATCH_SIZE=%q: want a positive integer", v)
+			}
+		}
+		return neo4jstore.Open(ctx, cfg)
 	}
-	return nil, usagef("store %q: unknown scheme %q (want file:PATH)", uri, scheme)
+	return nil, usagef("store %q: unknown scheme %q (want file:, bolt:// or neo4j://)", uri, scheme)
 }
