@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"strconv"
 	"time"
 
@@ -146,14 +148,14 @@ type validator struct {
 
 	// what the store holds already
 	storeOrgs   map[string]graph.Org
-	storeAssets map[string]bool
+	storeAssets map[string]graph.Asset
 	storeCat    *graph.Catalog
 	wsExists    bool
 	company     bool // some file has company rows
 }
 
 func newValidator(ctx context.Context, store graph.Store, opts Options, data []*fileData) (*validator, error) {
-	v := &validator{ctx: ctx, store: store, opts: opts, data: data, storeOrgs: map[string]graph.Org{}, storeAssets: map[string]bool{}}
+	v := &validator{ctx: ctx, store: store, opts: opts, data: data, storeOrgs: map[string]graph.Org{}, storeAssets: map[string]graph.Asset{}}
 	for _, d := range data {
 		if len(d.orgs)+len(d.assets)+len(d.edges)+len(d.statuses) > 0 {
 			v.company = true
@@ -191,7 +193,7 @@ func newValidator(ctx context.Context, store graph.Store, opts Options, data []*
 		return nil, fmt.Errorf("importers: workspace %q: %w", opts.Workspace, err)
 	}
 	for _, a := range page.Assets {
-		v.storeAssets[a.ID] = true
+		v.storeAssets[a.ID] = a
 	}
 	return v, nil
 }
@@ -623,7 +625,8 @@ func (v *validator) write(ctx context.Context, rep *Report, cat *graph.Catalog) 
 		}
 	}
 	run := v.runID(now)
-	for i, d := range v.data {
+	for _, i := range writeOrder(batches) {
+		d := v.data[i]
 		fr := &rep.Files[i]
 		if len(d.orgs)+len(d.assets)+len(d.edges)+len(d.statuses) == 0 {
 			continue
@@ -641,37 +644,126 @@ func (v *validator) write(ctx context.Context, rep *Report, cat *graph.Catalog) 
 	return nil
 }
 
-// dryRun asks the store what a write would do, without writing. A missing
-// workspace cannot be asked: then everything would be created.
+// dryRun counts what a write would do by comparing each file's batch with
+// what the workspace holds, writing nothing. (Asking the store for a dry-run
+// write per file would fail where one file refers to what another creates.)
 func (v *validator) dryRun(ctx context.Context, rep *Report) error {
 	if !v.company {
 		return nil
 	}
-	now := v.opts.Now
-	if now.IsZero() {
-		now = time.Now()
+	var edges []graph.Edge
+	var sts []graph.ControlStatus
+	if v.wsExists {
+		var err error
+		if edges, err = v.store.Edges(ctx, v.opts.Workspace, ""); err != nil {
+			return fmt.Errorf("importers: workspace %q: %w", v.opts.Workspace, err)
+		}
+		if sts, err = v.store.Statuses(ctx, v.opts.Workspace, nil); err != nil {
+			return fmt.Errorf("importers: workspace %q: %w", v.opts.Workspace, err)
+		}
 	}
-	run := v.runID(now)
 	for i, d := range v.data {
 		b := v.batch(d)
 		fr := &rep.Files[i]
-		if b.Len() == 0 && len(d.orgs)+len(d.assets)+len(d.edges)+len(d.statuses) == 0 {
+		if len(d.orgs)+len(d.assets)+len(d.edges)+len(d.statuses) == 0 {
 			continue
 		}
-		if !v.wsExists {
-			fr.Write = graph.WriteReport{Orgs: graph.Counts{Created: len(b.Orgs)}, Assets: graph.Counts{Created: len(b.Assets)}, Edges: graph.Counts{Created: len(b.Edges)}, Statuses: graph.Counts{Created: len(b.Statuses)}}
-			continue
+		fr.Swept = fr.Rejected == 0
+		var w graph.WriteReport
+		orgIDs, assetIDs := map[string]bool{}, map[string]bool{}
+		for _, o := range b.Orgs {
+			orgIDs[o.ID] = true
+			prev, found := v.storeOrgs[o.ID]
+			tally(&w.Orgs, found, found && prev.Name == o.Name && prev.Role == o.Role && prev.Size == o.Size)
 		}
-		spec := graph.WriteSpec{Workspace: v.opts.Workspace, Source: d.base, Run: run, Now: now, Sweep: fr.Rejected == 0, DryRun: true}
-		wr, err := v.store.Write(ctx, spec, func(put func(graph.Batch) error) error {
-			return putBatches(b, v.opts.BatchSize, put, func(int) {})
-		})
-		if err != nil {
-			return fmt.Errorf("importers: checking %s: %w", d.base, err)
+		for _, a := range b.Assets {
+			assetIDs[a.ID] = true
+			prev, found := v.storeAssets[a.ID]
+			tally(&w.Assets, found, found && sameAsset(prev, a))
 		}
-		fr.Write, fr.Swept = wr, spec.Sweep
+		edgeKeys := map[graph.EdgeKey]bool{}
+		have := map[graph.EdgeKey]bool{}
+		for _, e := range edges {
+			have[e.Key()] = true
+		}
+		for _, e := range b.Edges {
+			edgeKeys[e.Key()] = true
+			tally(&w.Edges, have[e.Key()], have[e.Key()])
+		}
+		stKeys := map[graph.StatusKey]bool{}
+		haveSt := map[graph.StatusKey]graph.ControlStatus{}
+		for _, x := range sts {
+			haveSt[x.Key()] = x
+		}
+		for _, x := range b.Statuses {
+			stKeys[x.Key()] = true
+			prev, found := haveSt[x.Key()]
+			tally(&w.Statuses, found, found && prev.Status == x.Status && prev.Note == x.Note)
+		}
+		if fr.Swept {
+			for id, o := range v.storeOrgs {
+				if o.Source == d.base && !orgIDs[id] {
+					w.Orgs.Removed++
+				}
+			}
+			for id, a := range v.storeAssets {
+				if a.Source == d.base && !assetIDs[id] {
+					w.Assets.Removed++
+				}
+			}
+			for _, e := range edges {
+				if e.Source == d.base && !edgeKeys[e.Key()] {
+					w.Edges.Removed++
+				}
+			}
+			for _, x := range sts {
+				if x.Source == d.base && !stKeys[x.Key()] {
+					w.Statuses.Removed++
+				}
+			}
+		}
+		fr.Write = w
 	}
 	return nil
+}
+
+func tally(c *graph.Counts, found, same bool) {
+	switch {
+	case !found:
+		c.Created++
+	case same:
+		c.Unchanged++
+	default:
+		c.Updated++
+	}
+}
+
+func sameAsset(a, b graph.Asset) bool {
+	return a.Name == b.Name && a.Component == b.Component && slices.Equal(a.Layers, b.Layers) && a.C == b.C && a.I == b.I && a.A == b.A &&
+		a.Importance == b.Importance && a.Category == b.Category && a.Media == b.Media && a.Owner == b.Owner &&
+		slices.Equal(a.PersonalInfo, b.PersonalInfo) && slices.Equal(a.Exposure, b.Exposure)
+}
+
+// writeOrder orders the files' writes so that what a file refers to in
+// another is there first: organizations-only files, then files with
+// assets, then files with control statuses only (a store checks each
+// write's references when it is made).
+func writeOrder(bs []graph.Batch) []int {
+	rank := func(b graph.Batch) int {
+		switch {
+		case len(b.Assets) == 0 && len(b.Statuses) == 0:
+			return 0
+		case len(b.Assets) > 0:
+			return 1
+		}
+		return 2
+	}
+	order := make([]int, len(bs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rank(bs[order[a]]) < rank(bs[order[b]]) })
+	return order
 }
 
 func isOrg(orgs map[string]graph.Org, id string) bool { _, ok := orgs[id]; return ok }

@@ -507,3 +507,42 @@ func TestRejectionReportRoundTrip(t *testing.T) {
 		t.Errorf("a2 = %+v, %v", a, err)
 	}
 }
+
+func TestDryRunAcrossFiles(t *testing.T) {
+	ctx := context.Background()
+	store := newStore(t)
+	dir := t.TempDir()
+	client := writeBook(t, dir, "client.xlsx", clientSheets()...)
+	if _, err := Import(ctx, store, Options{Workspace: "acme"}, client); err != nil {
+		t.Fatal(err)
+	}
+	before := dump(t, store, "acme")
+	orgs := writeBook(t, dir, "new-orgs.xlsx", sheetSpec{Name: "o", Rows: [][]any{{"組織ID", "組織名", "役割"}, {"newco", "新会社", "委託先"}}})
+	assets := writeBook(t, dir, "new-assets.xlsx", sheetSpec{Name: "a", Rows: [][]any{{"資産ID", "資産名", "構成要素", "層", "所有組織"}, {"n1", "新資産", "システム", "L3", "newco"}}})
+	rep, err := Import(ctx, store, Options{Workspace: "acme", DryRun: true}, assets, orgs)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, rejectionList(rep))
+	}
+	if rep.Files[0].Write.Assets.Created != 1 || rep.Files[1].Write.Orgs.Created != 1 {
+		t.Errorf("dry run counts %+v / %+v", rep.Files[0].Write, rep.Files[1].Write)
+	}
+	if dump(t, store, "acme") != before {
+		t.Error("dry run changed the store")
+	}
+	// The real import writes the organizations first although the file
+	// comes second.
+	if rep, err := Import(ctx, store, Options{Workspace: "acme"}, assets, orgs); err != nil {
+		t.Fatalf("%v\n%s", err, rejectionList(rep))
+	}
+	// A dry run of a newer client file without the relationships sheet
+	// reports the removals.
+	sheets := clientSheets()
+	newer := writeBook(t, dir, "client.xlsx", sheets[0], sheets[1], sheets[3])
+	rep, err = Import(ctx, store, Options{Workspace: "acme", DryRun: true}, newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := rep.Files[0].Write; w.Edges.Removed != 3 || w.Assets.Unchanged != 4 {
+		t.Errorf("dry run of a newer version: %+v", w)
+	}
+}

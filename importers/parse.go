@@ -437,14 +437,21 @@ func (r *rowCtx) parseAsset(p pos) {
 
 // Personal-information kinds recorded on register assets.
 const (
-	PersonalInfo     = "personal"
-	SensitiveInfo    = "sensitive-personal"
-	MyNumberInfo     = "my-number"
+	PersonalInfo     = "個人情報"
+	SensitiveInfo    = "要配慮個人情報"
+	MyNumberInfo     = "特定個人情報"
 	registerIDPrefix = "info:"
 )
 
 func (r *rowCtx) parseRegister(p pos) {
 	v := graph.Asset{Name: r.required("name"), Component: graph.Data, Layers: []graph.LayerID{graph.L3}, Category: r.text("category")}
+	if t := r.text("layers"); t != "" {
+		ls, err := ParseLayers(t)
+		if err != nil {
+			r.fail("layers", t, err.(*cellError))
+		}
+		v.Layers = ls
+	}
 	r.cia(&v)
 	// A single 個人情報 column may name the kind instead of a flag.
 	if t := r.text("personal"); t != "" {
@@ -473,8 +480,12 @@ func (r *rowCtx) parseRegister(p pos) {
 		}
 	}
 	r.checkRisk(v)
-	mediaText := r.required("media")
-	media := splitList(mediaText, false)
+	media := splitList(r.text("media"), false)
+	storedOn := splitList(r.text("stored_on"), false)
+	if len(media) == 0 && len(storedOn) == 0 && !r.bad {
+		fl := r.spec.Field("media")
+		r.fail("media", "", &cellError{JA: "必須の " + fl.JA + " が空です", EN: "required " + fl.EN + " is empty"})
+	}
 	v.Media = strings.Join(media, ", ")
 	type med struct {
 		id   string
@@ -482,13 +493,15 @@ func (r *rowCtx) parseRegister(p pos) {
 		text string
 	}
 	var meds []med
-	for _, m := range media {
-		rule, ok := r.media.lookup(m)
-		if !ok {
-			r.fail("media", m, errf("媒体 %q を構成要素・層に対応付けられません。マッピングファイルの media に規則を追加してください", "medium %q matches no rule of the medium table; add a rule under media in a mapping file", m))
-			continue
+	if len(storedOn) == 0 {
+		for _, m := range media {
+			rule, ok := r.media.lookup(m)
+			if !ok {
+				r.fail("media", m, errf("媒体 %q を構成要素・層に対応付けられません。マッピングファイルの media に規則を追加してください", "medium %q matches no rule of the medium table; add a rule under media in a mapping file", m))
+				continue
+			}
+			meds = append(meds, med{MediumAssetID(m), rule, m})
 		}
-		meds = append(meds, med{MediumAssetID(m), rule, m})
 	}
 	id := r.text("id")
 	if id == "" && v.Name != "" {
@@ -519,6 +532,9 @@ func (r *rowCtx) parseRegister(p pos) {
 		d.regIndex[id] = len(d.assets)
 		d.selfOwned = append(d.selfOwned, len(d.assets))
 		d.assets = append(d.assets, item[graph.Asset]{v: v, p: p})
+	}
+	for _, to := range storedOn {
+		d.edges = append(d.edges, item[graph.Edge]{v: graph.Edge{Type: graph.RelStoredOn, From: id, To: to}, p: p, from: r.cell("name"), to: r.cell("stored_on")})
 	}
 	for _, m := range meds {
 		if !d.derivedID[m.id] {

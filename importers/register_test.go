@@ -140,9 +140,9 @@ func TestRegisterVariantsImportToSameGraph(t *testing.T) {
 	}
 	g := dumps[0]
 	for _, want := range []string{
-		`asset info:人事/従業員名簿 "従業員名簿" data [L3] C3 I2 A2 imp3 cat="人事" media="事務所PC, 書類" owner=acme pi=[personal]`,
-		`asset info:人事/健康診断結果 "健康診断結果" data [L3] C3 I2 A1 imp3 cat="人事" media="書類" owner=acme pi=[sensitive-personal]`,
-		`asset info:経理/給与・源泉徴収 "給与・源泉徴収" data [L3] C3 I3 A2 imp3 cat="経理" media="可搬電子媒体" owner=acme pi=[my-number]`,
+		`asset info:人事/従業員名簿 "従業員名簿" data [L3] C3 I2 A2 imp3 cat="人事" media="事務所PC, 書類" owner=acme pi=[個人情報]`,
+		`asset info:人事/健康診断結果 "健康診断結果" data [L3] C3 I2 A1 imp3 cat="人事" media="書類" owner=acme pi=[要配慮個人情報]`,
+		`asset info:経理/給与・源泉徴収 "給与・源泉徴収" data [L3] C3 I3 A2 imp3 cat="経理" media="可搬電子媒体" owner=acme pi=[特定個人情報]`,
 		`asset media:事務所PC "事務所PC" systems [L3]`,
 		`asset media:書類 "書類" things [L2]`,
 		`asset media:社外サーバー(クラウド等) "社外サーバー(クラウド等)" systems [L1 L3]`,
