@@ -20,7 +20,8 @@ import (
 	"cpsfgraph/server/auth"
 )
 
-// countingStore counts the calls of every Store method.
+// countingStore counts the calls of every Store method ("Write" counts
+// successful writes; refused ones count as "WriteRefused").
 type countingStore struct {
 	graph.Store
 	mu    sync.Mutex
@@ -81,8 +82,13 @@ func (c *countingStore) DeleteWorkspace(ctx context.Context, id string) error {
 	return c.Store.DeleteWorkspace(ctx, id)
 }
 func (c *countingStore) Write(ctx context.Context, spec graph.WriteSpec, fill func(put func(graph.Batch) error) error) (graph.WriteReport, error) {
-	c.count("Write")
-	return c.Store.Write(ctx, spec, fill)
+	rep, err := c.Store.Write(ctx, spec, fill)
+	if err == nil && !spec.DryRun {
+		c.count("Write")
+	} else {
+		c.count("WriteRefused")
+	}
+	return rep, err
 }
 func (c *countingStore) Org(ctx context.Context, ws, id string) (graph.Org, error) {
 	c.count("Org")
@@ -201,12 +207,12 @@ type gqlError struct {
 func (g gqlError) code() string { c, _ := g.Extensions["code"].(string); return c }
 
 type response struct {
-	Status      int
-	ContentType string
-	Header      http.Header
+	Status      int             `json:"-"`
+	ContentType string          `json:"-"`
+	Header      http.Header     `json:"-"`
 	Data        json.RawMessage `json:"data"`
 	Errors      []gqlError      `json:"errors"`
-	Raw         string
+	Raw         string          `json:"-"`
 }
 
 // codes lists the error codes of the response.

@@ -171,8 +171,13 @@ func (h *graphqlHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	params.ReadTime.Start, params.ReadTime.End = graphql.Now(), graphql.Now()
 	rc, errs := h.exec.CreateOperationContext(ctx, params)
 	info := infoOf(r.Context())
-	if rc != nil && rc.Operation != nil {
+	switch {
+	case rc != nil && rc.Operation != nil:
 		info.setOperation(rc.Operation.Name, string(rc.Operation.Operation))
+	case req.OperationName != "":
+		info.setOperation(req.OperationName, "invalid")
+	default:
+		info.setOperation("invalid", "invalid")
 	}
 	if errs != nil {
 		codeErrors(errs)
