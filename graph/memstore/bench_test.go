@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
+	"strings"
 	"testing"
 
 	"cpsfgraph/graph"
@@ -228,4 +230,57 @@ func BenchmarkAnalysis(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkResident reports the resident memory of a process that opens
+// the generated workspace from its file and computes a heat-map (run it
+// alone: -bench Resident).
+func BenchmarkResident(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "big.cpsf")
+	func() {
+		s := memstore.New()
+		defer s.Close()
+		bigWorkspace(b, s, bigBatches(100_000))
+		if err := s.PutCatalog(ctx, benchCatalog()); err != nil {
+			b.Fatal(err)
+		}
+		if err := memstore.Save(s, path); err != nil {
+			b.Fatal(err)
+		}
+	}()
+	runtime.GC()
+	debug.FreeOSMemory()
+	for b.Loop() {
+		s, err := memstore.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := graph.NewAnalyzer(s).HeatmapCPSF(ctx, "big", 0); err != nil {
+			b.Fatal(err)
+		}
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		b.ReportMetric(float64(m.HeapInuse)/1e6, "MB-heap-inuse")
+		if rss, ok := residentMB(); ok {
+			b.ReportMetric(rss, "MB-rss")
+		}
+		s.Close()
+	}
+}
+
+// residentMB reads the process's resident set size (Linux).
+func residentMB() (float64, bool) {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var kb float64
+			if _, err := fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), &kb); err == nil {
+				return kb / 1024, true
+			}
+		}
+	}
+	return 0, false
 }

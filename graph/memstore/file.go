@@ -441,6 +441,7 @@ func decodeWorkspace(d *decoder) (*wsState, error) {
 	}
 	data := newWSData()
 	nodes := d.count()
+	data.assets = make(map[string]*graph.Asset, nodes)
 	ids := make([]string, 0, nodes)
 	for range nodes {
 		if d.err != nil {

@@ -235,7 +235,16 @@ func buildIndex(d *wsData, ends []int32) *index {
 	}
 	s.ends = ends
 	// Compromise flows as arcs a -> b.
-	var from, to []int32
+	arcs := 0
+	for _, e := range d.edges {
+		switch graph.FlowOf(e.Type) {
+		case graph.FlowForward, graph.FlowBackward:
+			arcs++
+		case graph.FlowBoth:
+			arcs += 2
+		}
+	}
+	from, to := make([]int32, 0, arcs), make([]int32, 0, arcs)
 	arc := func(a, b int32) { from, to = append(from, a), append(to, b) }
 	for i, e := range d.edges {
 		a, b := ends[2*i], ends[2*i+1]

@@ -17,6 +17,7 @@ type txn struct {
 	now  time.Time
 	cat  *catalogState
 	err  error // first put error; sticks
+	done bool  // fill has returned: put refuses
 
 	orgs        map[string]*graph.Org
 	orgOrder    []string
@@ -63,6 +64,7 @@ func (s *Store) Write(ctx context.Context, spec graph.WriteSpec, fill func(put f
 		edges: map[graph.EdgeKey]*graph.Edge{}, statuses: map[graph.StatusKey]*graph.ControlStatus{},
 	}
 	ferr := fill(t.put)
+	t.done = true
 	if t.err != nil {
 		return rep, fmt.Errorf("%s: %w", what, t.err)
 	}
@@ -90,6 +92,9 @@ func (s *Store) Write(ctx context.Context, spec graph.WriteSpec, fill func(put f
 // put validates and stages one batch. Items are copied: the caller may
 // reuse the batch.
 func (t *txn) put(b graph.Batch) error {
+	if t.done {
+		return errors.New("memstore: put called after its write's fill returned")
+	}
 	if t.err != nil {
 		return t.err
 	}
