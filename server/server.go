@@ -74,7 +74,7 @@ type Config struct {
 	// clients only. Never in production.
 	Dev     bool
 	Logger  *slog.Logger
-	Import  gql.ImportFunc // nil: importWorkbook answers that the build has no importer
+	Import  gql.ImportFunc // nil: Importer (package importers)
 	Limits  Limits
 	Version string
 	// Now returns the current time (tests); default time.Now.
@@ -145,6 +145,9 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, log: cfg.Logger, auth: a, metrics: newMetrics()}
 	r := gql.New(cfg.Store, a, cfg.Logger)
 	r.Import = cfg.Import
+	if r.Import == nil {
+		r.Import = Importer
+	}
 	r.Now = cfg.Now
 	gql.MaxUploadBytes = cfg.Limits.MaxUploadBytes
 	s.resolver = r

@@ -278,24 +278,32 @@ func (r *Resolver) importWorkbook(ctx context.Context, ws string, f graphql.Uplo
 	if err := need(ctx, ws, auth.Analyst); err != nil {
 		return nil, err
 	}
-	if r.Import == nil {
-		return nil, Errorf(CodeBadInput, "this build has no workbook importer")
-	}
 	if _, err := r.Store.Workspace(ctx, ws); err != nil {
 		return nil, err
 	}
 	if f.Size > MaxUploadBytes {
 		return nil, Errorf(CodeBadInput, "upload %q is %d bytes; the limit is %d", f.Filename, f.Size, MaxUploadBytes)
 	}
-	name := filepath.Base(f.Filename)
-	if ext := strings.ToLower(filepath.Ext(name)); ext != ".xlsx" && ext != ".xlsm" {
+	name := filepath.Base(strings.ReplaceAll(f.Filename, "\\", "/"))
+	if ext := strings.ToLower(filepath.Ext(name)); ext != ".xlsx" && ext != ".xlsm" || name == "" || strings.HasPrefix(name, ".") {
 		return nil, Errorf(CodeBadInput, "upload %q: want an .xlsx workbook", f.Filename)
 	}
-	tmp, err := os.CreateTemp("", "cpsfgraph-upload-*.xlsx")
+	if r.Import == nil {
+		return nil, Errorf(CodeBadInput, "this build has no workbook importer")
+	}
+	// The workbook keeps the client's file name: the importers stamp what
+	// it writes with that name as its source, so a newer version of the
+	// same file replaces what an older one wrote.
+	dir, err := os.MkdirTemp("", "cpsfgraph-upload-")
 	if err != nil {
 		return nil, err
 	}
-	defer os.Remove(tmp.Name())
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, name)
+	tmp, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, err
+	}
 	n, err := io.Copy(tmp, io.LimitReader(f.File, MaxUploadBytes+1))
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
@@ -306,13 +314,26 @@ func (r *Resolver) importWorkbook(ctx context.Context, ws string, f graphql.Uplo
 	if n > MaxUploadBytes {
 		return nil, Errorf(CodeBadInput, "upload %q is over the limit of %d bytes", f.Filename, MaxUploadBytes)
 	}
-	if !isZip(tmp.Name()) {
+	if !isZip(path) {
 		return nil, Errorf(CodeBadInput, "upload %q is not an .xlsx workbook (not a zip file)", f.Filename)
 	}
-	spec := r.spec(ctx, ws)
-	res, err := r.Import(ctx, r.Store, ImportRequest{Workspace: ws, Path: tmp.Name(), Name: name, DryRun: dryRun, Partial: partial, Source: name, Run: spec.Run})
+	req := ImportRequest{Workspace: ws, Path: path, Name: name, DryRun: true, Partial: partial, Source: name, Run: r.spec(ctx, ws).Run}
+	// A dry run first: catalog sheets change the catalog every workspace
+	// shares, which only a server-wide admin may do.
+	res, err := r.Import(ctx, r.Store, req)
 	if err != nil {
 		return nil, err
+	}
+	if res.CatalogItems > 0 {
+		if err := needServerAdmin(ctx, "a workbook with catalog sheets"); err != nil {
+			return nil, err
+		}
+	}
+	if !dryRun {
+		req.DryRun = false
+		if res, err = r.Import(ctx, r.Store, req); err != nil {
+			return nil, err
+		}
 	}
 	rep := &model.ImportReport{Workspace: ws, DryRun: dryRun, Partial: partial, Written: res.Written, Files: []string{name},
 		Created: res.Counts.Created, Updated: res.Counts.Updated, Unchanged: res.Counts.Unchanged, Removed: res.Counts.Removed, Summary: res.Summary, Rejected: []model.RejectedCell{}}
@@ -320,7 +341,7 @@ func (r *Resolver) importWorkbook(ctx context.Context, ws string, f graphql.Uplo
 		rep.Rejected = append(rep.Rejected, model.RejectedCell{File: x.File, Sheet: x.Sheet, Row: x.Row, Column: x.Column, Value: x.Value, Reason: x.Reason})
 	}
 	if res.Written {
-		r.audit(ctx, ws, "importWorkbook", fmt.Sprintf("file=%q partial=%t created=%d updated=%d removed=%d rejected=%d", name, partial, res.Counts.Created, res.Counts.Updated, res.Counts.Removed, len(res.Rejected)))
+		r.audit(ctx, ws, "importWorkbook", fmt.Sprintf("file=%q partial=%t created=%d updated=%d removed=%d rejected=%d catalogItems=%d", name, partial, res.Counts.Created, res.Counts.Updated, res.Counts.Removed, len(res.Rejected), res.CatalogItems))
 	}
 	return rep, nil
 }

@@ -30,10 +30,11 @@ type ImportRequest struct {
 
 // ImportResult is what an import did.
 type ImportResult struct {
-	Written  bool
-	Counts   graph.Counts
-	Rejected []Rejected
-	Summary  string
+	Written      bool
+	Counts       graph.Counts
+	CatalogItems int // catalog items the workbook holds (they change the shared catalog)
+	Rejected     []Rejected
+	Summary      string
 }
 
 // Rejected is one rejected cell of an import.
