@@ -106,13 +106,14 @@ func cpsfCases() []cpsfCase {
 			// s6 (imp 2, MAP-B partial): T-A uncovered, t3 -> damage 3, risk 6;
 			// T-AB half covered (RS-SB) -> v2, t2 -> damage 1, risk 2.
 			// d (imp 2, data on L1 and L3): T-A and T-AB through s6 (6, 2),
-			// T-D at d itself (t1 -> damage 1, risk 2).
-			// Coverage of s6: RS-SA 0, RS-SB 0.5 -> 0.25.
-			graph: "asset s6 systems L3 imp=2; asset d data L1,L3 imp=2; d STORED_ON s6; s6 PROTECTED_BY TFW:MAP-B partial",
+			// T-D at d itself (covered by MAP-B: v1, t1 -> damage 1, risk 2).
+			// Coverage of s6: RS-SA 0, RS-SB 0.5 -> 0.25; of d: RS-D 1.
+			graph: "asset s6 systems L3 imp=2; asset d data L1,L3 imp=2; d STORED_ON s6; s6 PROTECTED_BY TFW:MAP-B partial\n" +
+				"d PROTECTED_BY TFW:MAP-B implemented",
 			want: map[graph.Cell]wantCPSF{
 				{Layer: graph.L3, Component: graph.Systems}: {assets: 1, rss: 2, assessed: 2, coverage: 0.25, reqs: []string{"REQ-A", "REQ-B"},
 					pairs: 2, maxRisk: 6, band: high, highPairs: 1},
-				{Layer: graph.L3, Component: graph.Data}: {assets: 1, rss: 1, assessed: 1, reqs: []string{"REQ-B"},
+				{Layer: graph.L3, Component: graph.Data}: {assets: 1, rss: 1, assessed: 1, coverage: 1, reqs: []string{"REQ-B"},
 					pairs: 3, maxRisk: 6, band: high, highPairs: 1},
 				{Layer: graph.L1, Component: graph.Data}: {assets: 1, pairs: 3, maxRisk: 6, band: high, highPairs: 1},
 			}},
