@@ -1,0 +1,229 @@
+// Command server is the end-to-end harness of the UI: it serves the embedded
+// UI (frontend.Handler) at / and cpsfgraph's GraphQL API (server.New) at
+// /graphql over a file store that `cpsfgraph demo` filled, with an importer
+// and heat-map exports wired as `cpsfgraph serve` is expected to wire them.
+// It issues the tokens the browser tests need (admin, analyst, viewer,
+// expired) and writes them, with the listen address, to a JSON file. It
+// also writes the demo register workbook with one broken row.
+//
+// It exists because cmd/cpsfgraph/serve.go (the lead's) does not yet serve
+// the API and the UI; run.sh uses the real `cpsfgraph serve` when it does.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"cpsfgraph/export"
+	"cpsfgraph/frontend"
+	"cpsfgraph/graph"
+	"cpsfgraph/graph/memstore"
+	"cpsfgraph/importers"
+	"cpsfgraph/server"
+	"cpsfgraph/server/auth"
+	"cpsfgraph/server/gql"
+)
+
+func main() {
+	storePath := flag.String("store", "", "file store the demo was loaded into (PATH, not file:PATH)")
+	addr := flag.String("addr", "127.0.0.1:0", "listen address")
+	out := flag.String("out", "", "JSON file to write the address and tokens to")
+	register := flag.String("register", "", "write the demo register workbook (one broken row) here")
+	flag.Parse()
+	if err := run(*storePath, *addr, *out, *register); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e server:", err)
+		os.Exit(1)
+	}
+}
+
+func run(storePath, addr, out, register string) error {
+	if storePath == "" || out == "" {
+		return errors.New("-store and -out are required")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, err := memstore.Open(storePath)
+	if err != nil {
+		return fmt.Errorf("open store %s: %w", storePath, err)
+	}
+	defer st.Close()
+	if register != "" {
+		if err := writeRegister(register); err != nil {
+			return fmt.Errorf("register %s: %w", register, err)
+		}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", addr, err)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	as := auth.NewMemoryStore()
+	srv, err := server.New(server.Config{Store: st, Auth: as, Addr: ln.Addr().String(), Logger: log, Import: importWorkbook, Version: "e2e"})
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	tokens := map[string]string{}
+	for _, t := range []struct {
+		name, ws string
+		role     auth.Role
+		at       time.Time
+	}{
+		{"admin", auth.AllWorkspaces, auth.Admin, now},
+		{"analyst", "demo", auth.Analyst, now},
+		{"viewer", "demo", auth.Viewer, now},
+		{"expired", "demo", auth.Analyst, now.Add(-48 * time.Hour)},
+	} {
+		secret, _, err := auth.Issue(ctx, as, t.ws, t.role, "e2e "+t.name, "e2e", t.at, 24*time.Hour)
+		if err != nil {
+			return fmt.Errorf("issue %s token: %w", t.name, err)
+		}
+		tokens[t.name] = secret
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", srv)
+	mux.Handle("/healthz", srv)
+	mux.Handle("GET /export/{file}", exportHandler(st, as))
+	mux.Handle("/", frontend.Handler())
+	b, _ := json.MarshalIndent(map[string]any{"url": "http://" + ln.Addr().String(), "tokens": tokens}, "", "  ")
+	if err := os.WriteFile(out, b, 0o600); err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	fmt.Println("e2e server on http://" + ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return hs.Shutdown(sctx)
+}
+
+// importWorkbook adapts importers.Import to the GraphQL import mutation.
+func importWorkbook(ctx context.Context, s graph.Store, req gql.ImportRequest) (gql.ImportResult, error) {
+	// importers names the source after the file: give the temporary file
+	// the client's name.
+	dir, err := os.MkdirTemp("", "cpsf-import-")
+	if err != nil {
+		return gql.ImportResult{}, err
+	}
+	defer os.RemoveAll(dir)
+	name := filepath.Join(dir, filepath.Base(req.Name))
+	if err := os.Link(req.Path, name); err != nil {
+		b, rerr := os.ReadFile(req.Path)
+		if rerr != nil {
+			return gql.ImportResult{}, rerr
+		}
+		if err := os.WriteFile(name, b, 0o600); err != nil {
+			return gql.ImportResult{}, err
+		}
+	}
+	rep, err := importers.Import(ctx, s, importers.Options{Workspace: req.Workspace, DryRun: req.DryRun, Partial: req.Partial}, name)
+	if rep == nil {
+		return gql.ImportResult{}, err
+	}
+	if err != nil && !errors.Is(err, importers.ErrRejected) {
+		return gql.ImportResult{}, &gql.Error{Code: gql.CodeBadInput, Msg: err.Error()}
+	}
+	var res gql.ImportResult
+	_, _, res.Counts = rep.Totals()
+	res.Written = rep.Written
+	for _, x := range rep.Rejections {
+		res.Rejected = append(res.Rejected, gql.Rejected{File: x.File, Sheet: x.Sheet, Row: x.Row, Column: x.Column, Value: x.Value, Reason: x.JA + " / " + x.EN})
+	}
+	var sb strings.Builder
+	rep.WriteSummary(&sb, "en")
+	res.Summary = sb.String()
+	return res, nil
+}
+
+// exportHandler serves GET /export/heatmap.FORMAT?workspace=W[&lang=ja] to
+// a token that sees W.
+func exportHandler(st graph.Store, as auth.Store) http.Handler {
+	an := graph.NewAnalyzer(st)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		base, ext, _ := strings.Cut(r.PathValue("file"), ".")
+		f, err := export.ParseFormat(ext)
+		if base != "heatmap" || err != nil {
+			http.Error(w, "not found", http.StatusNotFound)
+			return
+		}
+		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok {
+			http.Error(w, "no token", http.StatusUnauthorized)
+			return
+		}
+		t, err := as.Authenticate(r.Context(), auth.Hash(secret), time.Now())
+		ws := r.URL.Query().Get("workspace")
+		if err != nil {
+			http.Error(w, "invalid token", http.StatusUnauthorized)
+			return
+		}
+		if !t.Principal().Sees(ws) {
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		lang := export.JA
+		if r.URL.Query().Get("lang") == "en" {
+			lang = export.EN
+		}
+		rep, err := export.Build(r.Context(), an, ws, export.Options{Lang: lang})
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusNotFound)
+			return
+		}
+		var font *export.Font
+		if f.NeedsFont() {
+			if font, err = export.FindFont(os.Getenv(export.FontEnv), export.FontPaths); err != nil {
+				http.Error(w, err.Error(), http.StatusServiceUnavailable)
+				return
+			}
+		}
+		w.Header().Set("Content-Type", f.ContentType())
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="heatmap-%s.%s"`, ws, f))
+		if err := export.Render(w, rep, f, font); err != nil {
+			slog.Error("export", "err", err)
+		}
+	})
+}
+
+// writeRegister writes an IPA-style asset register of the demo company with
+// three good rows and one broken row (confidentiality 9).
+func writeRegister(path string) error {
+	x := excelize.NewFile()
+	defer x.Close()
+	sh := "情報資産管理台帳"
+	x.SetSheetName("Sheet1", sh)
+	rows := [][]any{
+		{"業務分類", "情報資産名称", "利用者範囲", "媒体・保存先", "機密性", "完全性", "可用性", "重要度"},
+		{"営業", "見積書控え (E2E)", "営業部", "事務所PC", 2, 2, 1, 2},
+		{"製造", "検査記録 (E2E)", "製造部", "社内サーバー", 1, 3, 2, 3},
+		{"総務", "入退室記録 (E2E)", "総務部", "書類", 9, 2, 1, 2},
+		{"経理", "請求書控え (E2E)", "経理部", "社内サーバー", 2, 3, 2, 3},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := x.SetSheetRow(sh, cell, &r); err != nil {
+			return err
+		}
+	}
+	return x.SaveAs(path)
+}
