@@ -47,8 +47,8 @@ func FuzzDetectHeader(f *testing.F) {
 				t.Fatalf("field %s both found and missing", fk)
 			}
 		}
-		if len(h.Cols) < 2 && !h.Complete() {
-			t.Fatalf("accepted an incomplete header with %d columns", len(h.Cols))
+		if len(h.Cols) < 2 {
+			t.Fatalf("accepted a header with %d columns", len(h.Cols))
 		}
 		if again, _ := DetectHeader(rows); again.Kind != h.Kind || again.Row != h.Row || again.Rows != h.Rows {
 			t.Fatal("detection is not deterministic")

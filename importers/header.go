@@ -94,6 +94,16 @@ func (idx aliasIndex) lookup(kind Kind, name string) (string, bool) {
 			return fk, true
 		}
 	}
+	// "日本語 (English)" as generated workbooks write it, or a note such as
+	// "機密性(1〜3)": the text before the last bracket, then inside it.
+	if before, inside, ok := lastBracket(name); ok {
+		if fk, ok := try(before); ok {
+			return fk, true
+		}
+		if fk, ok := try(inside); ok {
+			return fk, true
+		}
+	}
 	if s := stripBrackets(name); s != name {
 		if fk, ok := try(s); ok {
 			return fk, true
@@ -213,8 +223,7 @@ func better(a, b *Header) bool {
 // DetectHeader finds the header among the first rows of a sheet (rows[i] is
 // sheet row i+1). It tries every row, alone and flattened with the row below
 // it, against every kind, and returns the best candidate. ok is false when no
-// candidate matches at least two columns (or every required column of a
-// kind). A returned header may be incomplete (Missing not empty): the sheet
+// candidate matches at least two columns. A returned header may be incomplete (Missing not empty): the sheet
 // then looks like that kind but lacks required columns.
 func DetectHeader(rows [][]string) (Header, bool) { return defaultAliases.detect(rows) }
 
@@ -249,7 +258,7 @@ func (idx aliasIndex) detect(rows [][]string) (Header, bool) {
 					continue
 				}
 				h := &Header{Kind: s.Kind, Row: r + 1, Rows: i + 1, Names: names, Cols: cols, Missing: missing, Ignored: ignored}
-				if len(cols) < 2 && !h.Complete() {
+				if len(cols) < 2 {
 					continue
 				}
 				if better(h, best) {
@@ -271,4 +280,27 @@ func empty(row []string) bool {
 		}
 	}
 	return true
+}
+
+// lastBracket splits "名称(英)(name(en))" into "名称(英)" and "name(en)": the
+// text before the last top-level bracket group that ends the string, and
+// the group's content.
+func lastBracket(s string) (before, inside string, ok bool) {
+	r := []rune(s)
+	if len(r) == 0 || !strings.ContainsRune(")]】〕>》」", r[len(r)-1]) {
+		return "", "", false
+	}
+	depth := 0
+	for i := len(r) - 1; i >= 0; i-- {
+		switch {
+		case strings.ContainsRune(")]】〕>》」", r[i]):
+			depth++
+		case strings.ContainsRune("([【〔<《「", r[i]):
+			depth--
+			if depth == 0 {
+				return string(r[:i]), string(r[i+1 : len(r)-1]), i > 0
+			}
+		}
+	}
+	return "", "", false
 }

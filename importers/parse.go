@@ -143,6 +143,14 @@ func (r *rowCtx) fail(fk, value string, e *cellError) {
 	r.d.reject(r.cell(fk), value, e)
 }
 
+// freeText lists the fields kept as written (trimmed, without NFKC).
+var freeText = map[string]bool{
+	"name": true, "name_en": true, "name_ja": true, "title_en": true, "title_ja": true, "summary_en": true, "summary_ja": true,
+	"description": true, "trust_focus": true, "threat_en": true, "threat_ja": true, "vulnerability_en": true, "vulnerability_ja": true,
+	"rationale": true, "source": true, "verification": true, "note": true, "size": true, "users": true, "department": true,
+	"retention": true, "category": true, "version": true, "level": false, "function": true, "actor": true,
+}
+
 const (
 	maxIDLen   = 256
 	maxTextLen = 4000
@@ -166,6 +174,11 @@ func (r *rowCtx) text(fk string) string {
 		return ""
 	}
 	t := Text(v)
+	if freeText[fk] {
+		// Free text keeps its characters (NFKC would turn ！ into !); only
+		// the surrounding spaces go.
+		t = strings.TrimSpace(v)
+	}
 	if isErrorValue(t) {
 		r.fail(fk, v, errf("エラー値 %s のセルです (数式を確認してください)", "error cell %s (check the formula)", t))
 		return ""
