@@ -2,83 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"path/filepath"
-	"slices"
-	"strconv"
-	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"cpsfgraph/bench/synth"
+	"cpsfgraph/catalog"
 	"cpsfgraph/graph"
+	"cpsfgraph/graph/memstore"
+	"cpsfgraph/importers"
 )
-
-func TestWriteRegister(t *testing.T) {
-	res := synth.GenerateResult(synth.Config{Assets: 600, Suppliers: 5, Seed: 9})
-	path := filepath.Join(t.TempDir(), "register.xlsx")
-	n, err := WriteRegister(path, res)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var data []graph.Asset
-	for _, a := range res.Batch.Assets {
-		if a.Component == graph.Data {
-			data = append(data, a)
-		}
-	}
-	if n != len(data) || n == 0 {
-		t.Fatalf("rows = %d, data assets = %d", n, len(data))
-	}
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(RegisterSheet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) != n+2 {
-		t.Fatalf("sheet rows = %d, want %d", len(rows), n+2)
-	}
-	wantH1 := []string{"業務分類", "情報資産名称", "備考", "利用者範囲", "管理部署", "媒体・保存先", "個人情報の種類", "", "", "評価値", "", "", "重要度", "保存期限", "登録日"}
-	if !slices.Equal(rows[0], wantH1) {
-		t.Errorf("header row 1 = %q", rows[0])
-	}
-	if got := rows[1][6:12]; !slices.Equal(got, []string{"個人情報", "要配慮個人情報", "特定個人情報", "機密性", "完全性", "可用性"}) {
-		t.Errorf("header row 2 = %q", rows[1])
-	}
-	merged, err := f.GetMergeCells(RegisterSheet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ranges []string
-	for _, m := range merged {
-		ranges = append(ranges, m.GetStartAxis()+":"+m.GetEndAxis())
-	}
-	for _, want := range []string{"A1:A2", "F1:F2", "G1:I1", "J1:L1", "M1:M2", "O1:O2"} {
-		if !slices.Contains(ranges, want) {
-			t.Errorf("merged ranges %v lack %s", ranges, want)
-		}
-	}
-	// Each row carries its asset: name, medium, ratings, importance.
-	for i, a := range data {
-		r := rows[i+2]
-		if r[1] != a.Name || r[5] != a.Media || !strings.Contains(r[2], a.ID) {
-			t.Fatalf("row %d = %q, asset %+v", i+3, r, a)
-		}
-		for j, v := range []int{a.C, a.I, a.A, a.EffectiveImportance()} {
-			if r[9+j] != strconv.Itoa(v) {
-				t.Fatalf("row %d col %d = %q, want %d", i+3, 10+j, r[9+j], v)
-			}
-		}
-		hasPI := slices.Contains(a.PersonalInfo, synth.PIPersonal)
-		if (r[6] == "○") != hasPI {
-			t.Fatalf("row %d personal-info flag %q, asset has %v", i+3, r[6], a.PersonalInfo)
-		}
-	}
-}
 
 func TestRunRejectsBadFlags(t *testing.T) {
 	for _, args := range [][]string{{"-assets", "0"}, {"-density", "2"}, {"extra"}} {
@@ -86,5 +19,50 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		if err := run(args, &out, &errb); err == nil {
 			t.Errorf("run(%q) succeeded", args)
 		}
+	}
+}
+
+// The company workbook imports back into the same graph: every
+// organization, asset, relationship and control status of the batch.
+func TestCompanyWorkbookRoundTrip(t *testing.T) {
+	cat := catalog.Default()
+	path := filepath.Join(t.TempDir(), "company.xlsx")
+	var out, errb bytes.Buffer
+	if err := run([]string{"-assets", "1500", "-suppliers", "12", "-seed", "4", "-workspace", "rt", "-company", path}, &out, &errb); err != nil {
+		t.Fatalf("run: %v (%s)", err, errb.String())
+	}
+	_, b := synth.Generate(synth.Config{Assets: 1500, Suppliers: 12, Seed: 4, Workspace: "rt", Catalog: cat})
+	ctx := context.Background()
+	s := memstore.New()
+	defer s.Close()
+	if err := s.PutCatalog(ctx, cat); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := importers.Import(ctx, s, importers.Options{Workspace: "rt"}, path)
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	for _, r := range rep.Rejections {
+		t.Errorf("rejected: %+v", r)
+	}
+	orgs, _ := s.Orgs(ctx, "rt")
+	page, _ := s.Assets(ctx, "rt", graph.AssetQuery{})
+	edges, _ := s.Edges(ctx, "rt", "")
+	sts, _ := s.Statuses(ctx, "rt", nil)
+	if len(orgs) != len(b.Orgs) || page.Total != len(b.Assets) || len(sts) != len(b.Statuses) {
+		t.Errorf("imported %d orgs, %d assets, %d statuses; batch has %d, %d, %d", len(orgs), page.Total, len(sts), len(b.Orgs), len(b.Assets), len(b.Statuses))
+	}
+	got := map[graph.EdgeKey]bool{}
+	for _, e := range edges {
+		got[e.Key()] = true
+	}
+	missing := 0
+	for _, e := range b.Edges {
+		if !got[e.Key()] {
+			missing++
+		}
+	}
+	if missing > 0 || len(edges) != len(b.Edges) {
+		t.Errorf("imported %d edges, batch has %d, %d of them missing", len(edges), len(b.Edges), missing)
 	}
 }
