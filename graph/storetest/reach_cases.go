@@ -19,6 +19,7 @@ type wantReach struct {
 type reachCase struct {
 	name   string
 	graph  string
+	more   string // a second write of the same source, after graph
 	levels map[string]int
 	asset  string
 	opt    graph.ReachOptions
@@ -151,6 +152,11 @@ func reachCases() []reachCase {
 				{threat: "T-AB", score: score{3, 2, 3, 2, 6, high}, paths: [][]string{{"社内サーバー", "顧客台帳"}}},
 				{threat: "T-D", score: score{3, 1, 3, 1, 3, low}, paths: [][]string{{"顧客台帳"}}},
 			}},
+		{name: "nodes added by a later write sort by ID among the earlier ones",
+			graph: ye + "asset m procedures L3; asset z systems L3; e CONNECTS_TO m; m CONNECTS_TO y; z CONNECTS_TO y",
+			more:  "existing asset e y; asset d procedures L3; asset c systems L3; e CONNECTS_TO d; d CONNECTS_TO y; c CONNECTS_TO y",
+			asset: "y",
+			want:  viaE([]string{"c", "y"}, []string{"z", "y"}, []string{"e", "d", "y"})},
 		{name: "several threats ranked by risk value, then ID",
 			// db (data) is itself an entry of T-D (level 1); srv (systems) enters T-A and T-AB.
 			graph: "asset db data L3 imp=3; asset srv systems L3; db STORED_ON srv", asset: "db",
@@ -191,6 +197,13 @@ func runReachCases(t *testing.T, open func(t *testing.T) graph.Store) {
 	for _, c := range reachCases() {
 		t.Run(c.name, func(t *testing.T) {
 			s := setup(t, open, c.graph, c.levels)
+			if c.more != "" {
+				b := MustGraph(c.more)
+				spec := graph.WriteSpec{Workspace: ws, Source: FixtureSource, Run: "run-2", Now: fixedNow}
+				if _, err := s.Write(context.Background(), spec, func(put func(graph.Batch) error) error { return put(b) }); err != nil {
+					t.Fatalf("second Write: %v", err)
+				}
+			}
 			got, err := graph.NewAnalyzer(s).ThreatsReaching(context.Background(), ws, c.asset, c.opt)
 			if err != nil {
 				t.Fatalf("ThreatsReaching(%q, %+v): %v", c.asset, c.opt, err)
