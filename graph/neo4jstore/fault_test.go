@@ -84,19 +84,19 @@ func (l *launcher) stop() {
 func TestLostMidImport(t *testing.T) {
 	neo4jURI(t)
 	if testing.Short() {
-		t.Skip("starts and kills its own Neo4j (about 30 s)")
+		t.Skip("starts and kills its own Neo4j (about 60 s)")
 	}
 	dir := t.TempDir()
 	l := &launcher{run: filepath.Join(dir, "run"), data: filepath.Join(dir, "data")}
 	l.start(t)
 	t.Cleanup(l.stop)
 	ctx := context.Background()
-	cfg := neo4jstore.Config{URI: l.uri}
+	cfg := neo4jstore.Config{URI: l.uri, RetryTime: 3 * time.Second}
 	s, err := neo4jstore.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, w, b := storetest.Generate(5, 12000)
+	cat, w, b := storetest.Generate(5, 6000)
 	if _, err := storetest.Load(ctx, s, cat, w, b); err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,7 @@
 package neo4jstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -52,7 +53,14 @@ type Config struct {
 	Database string // "" = the server's default (home) database
 	// BatchSize is the number of rows per UNWIND batch (0 = DefaultBatchSize).
 	BatchSize int
+	// RetryTime bounds the retries of a transaction on transient errors
+	// (0 = DefaultRetryTime).
+	RetryTime time.Duration
 }
+
+// DefaultRetryTime is how long a transaction is retried on transient
+// errors (lost connection, leader switch, deadlock) before failing.
+const DefaultRetryTime = 30 * time.Second
 
 // ConfigFromEnv reads NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD,
 // NEO4J_DATABASE and NEO4J_BATCH_SIZE.
@@ -102,7 +110,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	drv, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *neo4j.Config) {
 		c.SocketConnectTimeout = 5 * time.Second
 		c.ConnectionAcquisitionTimeout = 30 * time.Second
-		c.MaxTransactionRetryTime = 30 * time.Second
+		c.MaxTransactionRetryTime = cmp.Or(cfg.RetryTime, DefaultRetryTime)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("neo4jstore: Neo4j URI %q: %w", cfg.URI, err)
