@@ -159,10 +159,28 @@ func runWriteCases(t *testing.T, open func(t *testing.T) graph.Store) {
 			b.Statuses = []graph.ControlStatus{{Subject: "n1", Control: graph.ControlRef{Framework: FixtureFW, ID: "MAP-A"}, Status: "done"}}
 			return put(b)
 		}},
-		{name: "a status on an unknown control", fill: func(put func(graph.Batch) error) error {
+		{name: "a status on an unknown control", want: graph.ErrInvalid, fill: func(put func(graph.Batch) error) error {
 			b := MustGraph("asset n1 systems L3")
 			b.Statuses = []graph.ControlStatus{{Subject: "n1", Control: graph.ControlRef{Framework: FixtureFW, ID: "NOPE"}, Status: graph.StatusImplemented}}
 			return put(b)
+		}},
+		{name: "an organization with an asset's ID (one ID space)", want: graph.ErrInvalid, fill: func(put func(graph.Batch) error) error {
+			return put(MustGraph("org a1"))
+		}},
+		{name: "an asset whose owner is not an organization", want: graph.ErrInvalid, fill: func(put func(graph.Batch) error) error {
+			return put(graph.Batch{Assets: []graph.Asset{{ID: "n1", Component: graph.Systems, Layers: []graph.LayerID{graph.L3}, Owner: "a1"}}})
+		}},
+		{name: "SUPPLIES from an asset", want: graph.ErrInvalid, fill: func(put func(graph.Batch) error) error {
+			return put(MustGraph("existing asset a1; org o; a1 SUPPLIES o"))
+		}},
+		{name: "SUPPLIED_BY to an asset", want: graph.ErrInvalid, fill: func(put func(graph.Batch) error) error {
+			return put(MustGraph("existing asset a1 a2; a2 SUPPLIED_BY a1"))
+		}},
+		{name: "OWNED_BY to an asset", want: graph.ErrInvalid, fill: func(put func(graph.Batch) error) error {
+			return put(MustGraph("existing asset a1 a2; a2 OWNED_BY a1"))
+		}},
+		{name: "a C/I/A rating out of 0..3", want: graph.ErrInvalid, fill: func(put func(graph.Batch) error) error {
+			return put(MustGraph("asset n1 systems L3 cia=4/1/1"))
 		}},
 		{name: "a status on an unknown subject", want: graph.ErrInvalid, fill: func(put func(graph.Batch) error) error {
 			b := MustGraph("asset n1 systems L3")
