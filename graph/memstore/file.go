@@ -406,11 +406,12 @@ func encodeWorkspace(e *encoder, w *wsState) {
 	// Edges and statuses name their nodes by number: the rank of the ID,
 	// the order in which the nodes were written.
 	e.uint(uint64(len(w.edges)))
-	for i, x := range w.edges {
-		e.str(string(x.Type))
+	for i := range w.edges {
+		x := &w.edges[i]
+		e.str(string(x.typeName()))
 		e.uint(uint64(w.ends[2*i]))
 		e.uint(uint64(w.ends[2*i+1]))
-		e.stamp(x.Stamp)
+		e.stamp(w.stamps[x.stamp])
 	}
 	var n uint64
 	for i := range w.facts {
@@ -486,20 +487,25 @@ func decodeWorkspace(d *decoder) (*wsState, error) {
 		return ids[p], int32(p)
 	}
 	edges := d.count()
-	block := make([]graph.Edge, edges) // one allocation for all edges
-	data.edges = make([]*graph.Edge, edges)
+	data.edges = make([]edgeRec, edges)
 	ends := make([]int32, 2*edges)
-	for i := range block {
-		x := &block[i]
-		x.Type = graph.RelType(d.str())
+	stamps := newStampTable(nil)
+	for i := range data.edges {
+		x := &data.edges[i]
+		typ := d.str()
+		t := edgeTypeIndex(graph.RelType(typ))
+		if t < 0 && d.err == nil {
+			return nil, fmt.Errorf("workspace %q: edge %d has unknown type %q", info.ID, i, typ)
+		}
+		x.typ = uint8(t)
 		x.From, ends[2*i] = node()
 		x.To, ends[2*i+1] = node()
-		x.Stamp = d.stamp()
+		x.stamp = stamps.ref(d.stamp())
 		if d.err != nil {
 			return nil, d.err
 		}
-		data.edges[i] = x
 	}
+	data.stamps = stamps.list
 	statuses := d.count()
 	sblock := make([]graph.ControlStatus, statuses)
 	for i := range sblock {

@@ -9,14 +9,36 @@ import (
 	"cpsfgraph/graph"
 )
 
-// wsData is the primary content of one workspace. Maps and the edge list
-// hold pointers to values that are never modified once published: a write
-// clones them and replaces the entries it changes.
+// wsData is the primary content of one workspace. The maps hold pointers
+// to values that are never modified once published, and the edge list is
+// never modified once published: a write clones them and replaces the
+// entries it changes.
 type wsData struct {
 	orgs     map[string]*graph.Org
 	assets   map[string]*graph.Asset
-	edges    []*graph.Edge // in no order; the index finds one by key
+	edges    []edgeRec     // in no order; the index finds one by key
+	stamps   []graph.Stamp // the edges' stamps
 	statuses map[graph.StatusKey]*graph.ControlStatus
+}
+
+// edgeRec is an edge as a workspace keeps it: 40 bytes where a graph.Edge
+// takes 128, since the edges of one import share a few stamps.
+type edgeRec struct {
+	From, To string
+	stamp    int32 // index into wsData.stamps
+	typ      uint8 // index into graph.EdgeTypes
+	dead     bool  // removed by the write that is building the list
+}
+
+// edgeTypeIndex returns t's index in graph.EdgeTypes, or -1.
+func edgeTypeIndex(t graph.RelType) int { return slices.Index(graph.EdgeTypes, t) }
+
+func (r *edgeRec) typeName() graph.RelType { return graph.EdgeTypes[r.typ] }
+
+// edgeAt returns edge i as a graph.Edge.
+func (d *wsData) edgeAt(i int32) graph.Edge {
+	r := &d.edges[i]
+	return graph.Edge{Type: r.typeName(), From: r.From, To: r.To, Stamp: d.stamps[r.stamp]}
 }
 
 func newWSData() *wsData {
@@ -34,6 +56,7 @@ func (d *wsData) clone() *wsData {
 		orgs:     cloneMap(d.orgs),
 		assets:   cloneMap(d.assets),
 		edges:    slices.Clone(d.edges),
+		stamps:   d.stamps,
 		statuses: cloneMap(d.statuses),
 	}
 }
@@ -132,7 +155,7 @@ type index struct {
 	cells   [3][6][]int32 // node numbers by (layer, component)
 
 	sortedOnce  sync.Once
-	sortedEdges []*graph.Edge // by (type, from, to)
+	sortedEdges []int32 // edge indexes by (type, from, to)
 	textOnce    sync.Once
 	text        []string // per asset (parallel to assetNodes): lower-cased searchable text
 }
@@ -158,15 +181,6 @@ func compareStatus(a, b *graph.ControlStatus) int {
 	return a.Control.Compare(b.Control)
 }
 
-func compareEdgeKey(a, b graph.EdgeKey) int {
-	if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.From, b.From); c != 0 {
-		return c
-	}
-	return strings.Compare(a.To, b.To)
-}
 
 // buildState indexes d. d must be valid: edges and statuses name existing
 // nodes. ends, when not nil, holds the node numbers of the edges' ends (see
@@ -237,7 +251,7 @@ func buildIndex(d *wsData, ends []int32) *index {
 	// Compromise flows as arcs a -> b.
 	arcs := 0
 	for _, e := range d.edges {
-		switch graph.FlowOf(e.Type) {
+		switch graph.FlowOf(e.typeName()) {
 		case graph.FlowForward, graph.FlowBackward:
 			arcs++
 		case graph.FlowBoth:
@@ -248,7 +262,7 @@ func buildIndex(d *wsData, ends []int32) *index {
 	arc := func(a, b int32) { from, to = append(from, a), append(to, b) }
 	for i, e := range d.edges {
 		a, b := ends[2*i], ends[2*i+1]
-		switch graph.FlowOf(e.Type) {
+		switch graph.FlowOf(e.typeName()) {
 		case graph.FlowForward:
 			arc(a, b)
 		case graph.FlowBackward:
@@ -293,21 +307,37 @@ func (s *index) edge(k graph.EdgeKey) (int, bool) {
 	if !ok {
 		return 0, false
 	}
+	t := edgeTypeIndex(k.Type)
 	for _, i := range s.edgeOf[s.edgeOff[p]:s.edgeOff[p+1]] {
-		if e := s.edges[i]; e.Type == k.Type && e.From == k.From && e.To == k.To {
+		if e := &s.edges[i]; int(e.typ) == t && e.From == k.From && e.To == k.To {
 			return int(i), true
 		}
 	}
 	return 0, false
 }
 
-// allEdges returns every edge sorted by (type, from, to), computed once.
-func (s *index) allEdges() []*graph.Edge {
+// allEdges returns the indexes of every edge sorted by (type, from, to),
+// computed once.
+func (s *index) allEdges() []int32 {
 	s.sortedOnce.Do(func() {
-		s.sortedEdges = slices.Clone(s.edges)
-		slices.SortFunc(s.sortedEdges, func(a, b *graph.Edge) int { return compareEdgeKey(a.Key(), b.Key()) })
+		s.sortedEdges = make([]int32, len(s.edges))
+		for i := range s.sortedEdges {
+			s.sortedEdges[i] = int32(i)
+		}
+		slices.SortFunc(s.sortedEdges, func(a, b int32) int { return s.compareEdges(a, b) })
 	})
 	return s.sortedEdges
+}
+
+func (s *index) compareEdges(a, b int32) int {
+	x, y := &s.edges[a], &s.edges[b]
+	if c := strings.Compare(string(x.typeName()), string(y.typeName())); c != 0 {
+		return c
+	}
+	if c := strings.Compare(x.From, y.From); c != 0 {
+		return c
+	}
+	return strings.Compare(x.To, y.To)
 }
 
 // assetText returns the lower-cased searchable text of the i-th asset (in

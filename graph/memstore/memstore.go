@@ -356,18 +356,16 @@ func (s *Store) Edges(ctx context.Context, ws, node string) ([]graph.Edge, error
 	if err != nil {
 		return nil, err
 	}
-	var src []*graph.Edge
+	var src []int32
 	if node == "" {
 		src = w.allEdges()
 	} else if p, ok := w.pos[node]; ok {
-		for _, i := range w.edgeOf[w.edgeOff[p]:w.edgeOff[p+1]] {
-			src = append(src, w.edges[i])
-		}
-		slices.SortFunc(src, func(a, b *graph.Edge) int { return compareEdgeKey(a.Key(), b.Key()) })
+		src = slices.Clone(w.edgeOf[w.edgeOff[p]:w.edgeOff[p+1]])
+		slices.SortFunc(src, w.compareEdges)
 	}
 	out := make([]graph.Edge, len(src))
 	for i, e := range src {
-		out[i] = *e
+		out[i] = w.edgeAt(e)
 	}
 	return out, nil
 }

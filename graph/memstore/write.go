@@ -256,9 +256,10 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 		}
 		d.assets[id] = a
 	}
-	// Edges: the old ones keep their place (nil once removed), new ones
+	// Edges: the old ones keep their place (dead once removed), new ones
 	// are appended; at[j] is where edgeOrder[j] went (-1: removed).
 	nOld := len(d.edges)
+	stamps := newStampTable(d.stamps)
 	at := make([]int, len(t.edgeOrder))
 	for j, k := range t.edgeOrder {
 		e := t.edges[k]
@@ -266,19 +267,20 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 		switch {
 		case e == nil:
 			if ok {
-				d.edges[i] = nil
+				d.edges[i].dead = true
 			}
 			i = -1
 		case ok:
-			e.FirstSeen = t.firstSeen(old.edges[i].Stamp)
-			d.edges[i] = e
+			e.FirstSeen = t.firstSeen(old.stamps[old.edges[i].stamp])
+			d.edges[i].stamp = stamps.ref(e.Stamp)
 		default:
 			e.FirstSeen = t.now
 			i = len(d.edges)
-			d.edges = append(d.edges, e)
+			d.edges = append(d.edges, edgeRec{From: e.From, To: e.To, typ: uint8(edgeTypeIndex(e.Type)), stamp: stamps.ref(e.Stamp)})
 		}
 		at[j] = i
 	}
+	d.stamps = stamps.list
 	for _, k := range t.statusOrder {
 		c := t.statuses[k]
 		switch prev, ok := d.statuses[k]; {
@@ -310,7 +312,7 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 	}
 	for _, i := range at {
 		switch {
-		case i < 0 || d.edges[i] == nil:
+		case i < 0 || d.edges[i].dead:
 		case i < nOld:
 			rep.Edges.Unchanged++ // an edge has nothing but its key and stamp
 		default:
@@ -318,11 +320,12 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 		}
 	}
 	for _, e := range d.edges[:nOld] {
-		if e == nil {
+		if e.dead {
 			rep.Edges.Removed++
 		}
 	}
-	d.edges = slices.DeleteFunc(d.edges, func(e *graph.Edge) bool { return e == nil })
+	d.edges = slices.DeleteFunc(d.edges, func(e edgeRec) bool { return e.dead })
+	d.stamps = compactStamps(d.edges, d.stamps)
 	for _, k := range t.statusOrder {
 		if t.statuses[k] != nil {
 			count(&rep.Statuses, old.statuses, d.statuses, k, sameStatus)
@@ -446,9 +449,13 @@ const maxErrors = 20
 // them.
 func (t *txn) sweep(d *wsData) {
 	stale := func(s *graph.Stamp) bool { return s.Source == t.spec.Source && s.Run != t.spec.Run }
-	for i, e := range d.edges {
-		if e != nil && stale(&e.Stamp) {
-			d.edges[i] = nil
+	staleStamp := make([]bool, len(d.stamps))
+	for i := range d.stamps {
+		staleStamp[i] = stale(&d.stamps[i])
+	}
+	for i := range d.edges {
+		if staleStamp[d.edges[i].stamp] {
+			d.edges[i].dead = true
 		}
 	}
 	for k, c := range d.statuses {
@@ -472,9 +479,9 @@ func (t *txn) sweep(d *wsData) {
 	if len(gone) == 0 {
 		return
 	}
-	for i, e := range d.edges {
-		if e != nil && (gone[e.From] || gone[e.To]) {
-			d.edges[i] = nil
+	for i := range d.edges {
+		if e := &d.edges[i]; gone[e.From] || gone[e.To] {
+			e.dead = true
 		}
 	}
 	for k := range d.statuses {
@@ -482,4 +489,51 @@ func (t *txn) sweep(d *wsData) {
 			delete(d.statuses, k)
 		}
 	}
+}
+
+// stampTable interns stamps for a write, on top of the workspace's table.
+type stampTable struct {
+	list []graph.Stamp
+	ix   map[graph.Stamp]int32
+}
+
+func newStampTable(old []graph.Stamp) *stampTable {
+	t := &stampTable{list: slices.Clip(old), ix: make(map[graph.Stamp]int32, len(old)+1)}
+	for i, s := range old {
+		t.ix[s] = int32(i)
+	}
+	return t
+}
+
+func (t *stampTable) ref(s graph.Stamp) int32 {
+	i, ok := t.ix[s]
+	if !ok {
+		i = int32(len(t.list))
+		t.list = append(t.list, s) // old is clipped: never writes into it
+		t.ix[s] = i
+	}
+	return i
+}
+
+// compactStamps drops the stamps no edge uses any more, renumbering the
+// edges' references (edges is the write's own list).
+func compactStamps(edges []edgeRec, stamps []graph.Stamp) []graph.Stamp {
+	used := make([]int32, len(stamps))
+	for _, e := range edges {
+		used[e.stamp] = 1
+	}
+	if !slices.Contains(used, 0) {
+		return stamps
+	}
+	var out []graph.Stamp
+	for i, u := range used {
+		if u != 0 {
+			used[i] = int32(len(out))
+			out = append(out, stamps[i])
+		}
+	}
+	for i := range edges {
+		edges[i].stamp = used[edges[i].stamp]
+	}
+	return out
 }
