@@ -9,7 +9,8 @@
 # Knobs (environment): CPSF_BENCH_ASSETS, CPSF_BENCH_RELS, CPSF_BENCH_SUPPLIERS,
 # CPSF_BENCH_SEED (see bench/bench_test.go), REACH_N (ThreatsReaching calls per
 # count, default 200 = each sampled asset once), HEAT_N (heat-maps per count,
-# default 3), COUNT (repetitions, default 2). Sized for 2 cores: a few minutes.
+# default 3), IMPORT_N (register imports per count, default 2), COUNT
+# (repetitions, default 2). Sized for 2 cores: a few minutes.
 # Raw results go to bench/out/ (gitignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,7 @@ raw="$out/bench-$stamp.txt"
 reach_n=${REACH_N:-200}
 heat_n=${HEAT_N:-3}
 count=${COUNT:-2}
+import_n=${IMPORT_N:-2}
 export CPSF_BENCH_ASSETS=${CPSF_BENCH_ASSETS:-100000}
 
 echo "cpsfgraph benchmarks: $CPSF_BENCH_ASSETS assets, $(nproc) cores, $(go version | cut -d' ' -f3), raw output $raw"
@@ -35,6 +37,7 @@ run() { # benchmark regexp, benchtime
 # One process per group: each loads the workspace once. Memory runs alone.
 run 'ThreatsReaching|StoreWalk|AnalyzerLoad|WalkBaseline/reach' "${reach_n}x"
 run 'Heatmap|WalkBaseline/heatmap|Write' "${heat_n}x"
+run 'ImportRegister' "${import_n}x"
 count=1 run 'ResidentMemory' 1x
 
 # Summary: the median over the counts of each metric.
@@ -62,7 +65,7 @@ END {
 	rss = med("BenchmarkResidentMemory", "rss-MB/loaded"); rssh = med("BenchmarkResidentMemory", "rss-MB/heatmap")
 	printf "\n== summary (median of runs) ==\n"
 	printf "threatsReaching      p50 %9.2f ms   p99 %9.2f ms   mean %9.2f ms   (%.1f threats, %.1f paths per call)\n", tr50, tr99, ms("BenchmarkThreatsReaching"), med("BenchmarkThreatsReaching", "threats/op"), med("BenchmarkThreatsReaching", "paths/op")
-	printf "  of which store walk p50 %9.2f ms   p99 %9.2f ms   (%.0f nodes per 5-hop walk)\n", sw50, sw99, med("BenchmarkStoreWalk", "nodes/op")
+	printf "  of which store walk p50 %9.3f ms   p99 %9.3f ms   (%.0f nodes per 5-hop walk)\n", sw50, sw99, med("BenchmarkStoreWalk", "nodes/op")
 	printf "  of which env load        %9.2f ms per call (workspace, catalog index, org statuses)\n", ms("BenchmarkAnalyzerLoad")
 	printf "baseline reach (slices) p50 %6.3f ms   p99 %9.3f ms   mean %9.3f ms\n", bl50, bl99, ms("BenchmarkWalkBaseline/reach")
 	printf "heat-map IPA         %9.0f ms   (%d pairs)\n", ipa, med("BenchmarkHeatmapIPA", "pairs")
@@ -70,14 +73,18 @@ END {
 	printf "heat-map supply      %9.0f ms\n", sup
 	printf "baseline heat-map walks (slices) %7.1f ms\n", blh
 	printf "load (Write) whole workspace %9.0f ms (%d items)\n", ms("BenchmarkWrite"), med("BenchmarkWrite", "items")
+	imp = ms("BenchmarkImportRegister/import-memstore"); xl = ms("BenchmarkImportRegister/excelize-rows")
+	printf "register import (%d rows) %9.0f ms; bare excelize row iteration %9.0f ms\n", med("BenchmarkImportRegister/excelize-rows", "rows"), imp, xl
 	printf "memory: heap %.0f MB, RSS %.0f MB loaded; RSS %.0f MB after a heat-map; peak RSS %.0f MB (incl. generation)\n", med("BenchmarkResidentMemory", "heap-MB/loaded"), rss, rssh, med("BenchmarkResidentMemory", "rss-MB/peak")
 	printf "\n== ratios against the baseline of the same run ==\n"
 	printf "threatsReaching / baseline reach: p50 %s, mean %s\n", ratio(tr50, bl50), ratio(ms("BenchmarkThreatsReaching"), ms("BenchmarkWalkBaseline/reach"))
 	printf "store walk / baseline reach:      p50 %s, mean %s\n", ratio(sw50, bl50), ratio(ms("BenchmarkStoreWalk"), ms("BenchmarkWalkBaseline/reach"))
 	printf "threatsReaching / store walk:     p50 %s\n", ratio(tr50, sw50)
 	printf "heat-map IPA / baseline walks:    %s\n", ratio(ipa, blh)
+	printf "register import / excelize rows: %s\n", ratio(imp, xl)
 	printf "\n== targets (DESIGN.md section 7, memstore) ==\n"
 	printf "threatsReaching p50 < 5 ms:        %s\n", verdict(tr50, 5)
 	printf "whole-workspace IPA heat-map < 3 s: %s\n", verdict(ipa, 3000)
+	printf "register import < 1.3x bare excelize iteration: %s\n", (imp < 0 || xl <= 0) ? "n/a" : verdict(imp / xl, 1.3)
 	printf "resident memory < 400 MB (loaded): %s; after a heat-map: %s\n", verdict(rss, 400), verdict(rssh, 400)
 }' "$raw" | tee "$out/summary-$stamp.txt"
