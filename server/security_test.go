@@ -278,6 +278,22 @@ func TestTokenFile(t *testing.T) {
 	if es, _ := s2.Audit(ctx, "demo"); len(es) != 1 {
 		t.Errorf("audit after reopen: %d entries", len(es))
 	}
+	// A token issued by another process (the CLI while the server runs) is
+	// seen, and the server's next write keeps it.
+	other, _ := auth.OpenFile(path)
+	secret2, _, err := auth.Issue(ctx, other, "demo", auth.Viewer, "cli", "test", now, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s2.Authenticate(ctx, auth.Hash(secret2), now); err != nil {
+		t.Errorf("token issued by another process: %v", err)
+	}
+	if err := s2.Record(ctx, auth.AuditEntry{ID: "a2", At: now, Workspace: "demo", Action: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Authenticate(ctx, auth.Hash(secret2), now); err != nil {
+		t.Errorf("token lost after the other store wrote: %v", err)
+	}
 	if _, err := auth.OpenFile(writeFile(t, "not json")); err == nil {
 		t.Error("a broken token file opened without error")
 	}

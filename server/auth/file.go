@@ -21,6 +21,14 @@ type FileStore struct {
 	path string
 	mu   sync.RWMutex
 	st   fileState
+	seen fileStamp // the file as last read or written
+}
+
+// fileStamp identifies a version of the file, so that tokens issued by
+// another process (cpsfgraph token issue while the server runs) are seen.
+type fileStamp struct {
+	mod  time.Time
+	size int64
 }
 
 type fileState struct {
@@ -35,17 +43,60 @@ func NewMemoryStore() *FileStore { return &FileStore{} }
 // OpenFile opens (or starts) the token and audit file at path.
 func OpenFile(path string) (*FileStore, error) {
 	s := &FileStore{path: path}
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return s, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("auth: read %s: %w", path, err)
-	}
-	if err := json.Unmarshal(data, &s.st); err != nil {
-		return nil, fmt.Errorf("auth: %s is not a token file: %w", path, err)
+	if err := s.load(); err != nil {
+		return nil, err
 	}
 	return s, nil
+}
+
+// load reads the file; the caller holds mu (or owns s).
+func (s *FileStore) load() error {
+	fi, err := os.Stat(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		s.st, s.seen = fileState{}, fileStamp{}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("auth: read %s: %w", s.path, err)
+	}
+	data, err := os.ReadFile(s.path)
+	if err != nil {
+		return fmt.Errorf("auth: read %s: %w", s.path, err)
+	}
+	var st fileState
+	if err := json.Unmarshal(data, &st); err != nil {
+		return fmt.Errorf("auth: %s is not a token file: %w", s.path, err)
+	}
+	s.st, s.seen = st, fileStamp{fi.ModTime(), fi.Size()}
+	return nil
+}
+
+// changed reports whether another process replaced the file.
+func (s *FileStore) changed() bool {
+	if s.path == "" {
+		return false
+	}
+	fi, err := os.Stat(s.path)
+	if err != nil {
+		return s.seen != fileStamp{}
+	}
+	return (fileStamp{fi.ModTime(), fi.Size()}) != s.seen
+}
+
+// fresh reloads the file when another process changed it.
+func (s *FileStore) fresh() error {
+	s.mu.RLock()
+	c := s.changed()
+	s.mu.RUnlock()
+	if !c {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.changed() {
+		return nil
+	}
+	return s.load()
 }
 
 // save writes the state; the caller holds mu.
@@ -83,6 +134,9 @@ func (s *FileStore) save() error {
 	if err := os.Rename(tmp, s.path); err != nil {
 		return fmt.Errorf("auth: save %s: %w", s.path, err)
 	}
+	if fi, err := os.Stat(s.path); err == nil {
+		s.seen = fileStamp{fi.ModTime(), fi.Size()}
+	}
 	if d, err := os.Open(dir); err == nil {
 		d.Sync()
 		d.Close()
@@ -95,6 +149,11 @@ func (s *FileStore) save() error {
 func (s *FileStore) change(f func(st *fileState) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.changed() {
+		if err := s.load(); err != nil {
+			return err
+		}
+	}
 	old := fileState{Tokens: slices.Clone(s.st.Tokens), Audit: slices.Clone(s.st.Audit)}
 	if err := f(&s.st); err != nil {
 		s.st = old
@@ -122,6 +181,9 @@ func (s *FileStore) AddToken(ctx context.Context, t TokenInfo) error {
 
 // Authenticate implements Store.
 func (s *FileStore) Authenticate(ctx context.Context, hash string, now time.Time) (TokenInfo, error) {
+	if err := s.fresh(); err != nil {
+		return TokenInfo{}, err
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, t := range s.st.Tokens {
@@ -137,6 +199,9 @@ func (s *FileStore) Authenticate(ctx context.Context, hash string, now time.Time
 
 // Token implements Store.
 func (s *FileStore) Token(ctx context.Context, id string) (TokenInfo, error) {
+	if err := s.fresh(); err != nil {
+		return TokenInfo{}, err
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, t := range s.st.Tokens {
@@ -149,6 +214,9 @@ func (s *FileStore) Token(ctx context.Context, id string) (TokenInfo, error) {
 
 // Tokens implements Store.
 func (s *FileStore) Tokens(ctx context.Context, ws string) ([]TokenInfo, error) {
+	if err := s.fresh(); err != nil {
+		return nil, err
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var out []TokenInfo
@@ -202,6 +270,9 @@ func (s *FileStore) Record(ctx context.Context, e AuditEntry) error {
 
 // Audit implements Store.
 func (s *FileStore) Audit(ctx context.Context, ws string) ([]AuditEntry, error) {
+	if err := s.fresh(); err != nil {
+		return nil, err
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var out []AuditEntry
