@@ -36,7 +36,7 @@ func testGenerated(t *testing.T, open func(t *testing.T) graph.Store) {
 	}
 	t.Logf("generated graph: %d orgs, %d assets, %d edges, %d statuses; loaded in %v",
 		len(b.Orgs), len(b.Assets), len(b.Edges), len(b.Statuses), time.Since(start).Round(time.Millisecond))
-	ref := NewReference(cat, w, b)
+	ref := newReference(cat, w, b)
 	a := graph.NewAnalyzer(s)
 
 	// A sample of assets: every 75th.
@@ -56,7 +56,7 @@ func testGenerated(t *testing.T, open func(t *testing.T) graph.Store) {
 			var diffs []string
 			reached, paths := 0, 0
 			for _, id := range sample {
-				want, err := ref.Reaching(id, maxHops, limit)
+				want, err := ref.reaching(id, maxHops, limit)
 				if err != nil {
 					t.Fatalf("reference for %s: %v", id, err)
 				}
@@ -121,7 +121,7 @@ func testGenerated(t *testing.T, open func(t *testing.T) graph.Store) {
 			if err != nil {
 				t.Fatalf("HeatmapIPA(%d): %v", maxHops, err)
 			}
-			pairs := ref.Pairs(maxHops)
+			pairs := ref.pairs(maxHops)
 			var want [4][4]int
 			for _, sc := range pairs {
 				want[sc.imp][sc.d]++
@@ -161,7 +161,7 @@ func testGenerated(t *testing.T, open func(t *testing.T) graph.Store) {
 		if err != nil {
 			t.Fatalf("HeatmapCPSF: %v", err)
 		}
-		want := ref.CPSF(graph.DefaultMaxHops)
+		want := ref.cpsf(graph.DefaultMaxHops)
 		var diffs []string
 		for _, c := range h.Cells {
 			wc := want[graph.Cell{Layer: c.Layer, Component: c.Component}]
@@ -188,7 +188,7 @@ func testGenerated(t *testing.T, open func(t *testing.T) graph.Store) {
 			}
 			got = append(got, line)
 		}
-		reportDiffs(t, diffLists("supply-chain rows", got, ref.Supply()))
+		reportDiffs(t, diffLists("supply-chain rows", got, ref.supply()))
 	})
 	t.Logf("generated-graph checks took %v", time.Since(start).Round(time.Millisecond))
 }
@@ -223,7 +223,7 @@ func checkGeneratedShape(t *testing.T, b graph.Batch) {
 		}
 	}
 	// A directed flow cycle: some node reaches itself.
-	r := NewReference(&graph.Catalog{}, graph.Workspace{}, b)
+	r := newReference(&graph.Catalog{}, graph.Workspace{}, b)
 	cycle := false
 	for _, a := range b.Assets[:min(200, len(b.Assets))] {
 		for _, x := range r.succ[a.ID] {
@@ -237,7 +237,7 @@ func checkGeneratedShape(t *testing.T, b graph.Batch) {
 	}
 }
 
-func diffReaching(asset string, got *graph.AssetReach, want []RefReach) []string {
+func diffReaching(asset string, got *graph.AssetReach, want []refReach) []string {
 	var g, w []string
 	for _, x := range got.Threats {
 		line := fmt.Sprintf("%s -> %s [%v] truncated %v", x.Threat.ID, asset, scoreOf(x.Score), x.Truncated)

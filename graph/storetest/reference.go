@@ -9,12 +9,12 @@ import (
 	"cpsfgraph/graph"
 )
 
-// Reference is a brute-force implementation of the risk model of DESIGN.md
+// reference is a brute-force implementation of the risk model of DESIGN.md
 // section 3, written from the design and independent of package graph's
 // analysis (it uses only the domain types and the schema's names): it
 // enumerates simple paths and runs one breadth-first search per entry. It is
 // slow on purpose and meant for graphs of a few thousand nodes.
-type Reference struct {
+type reference struct {
 	ws       graph.Workspace
 	nodes    map[string]*refNode
 	succ     map[string][]string // compromise flows x -> succ[x], sorted
@@ -56,9 +56,9 @@ var refDamage = [4][4]int{
 	3: {1: 1, 2: 2, 3: 3},
 }
 
-// NewReference builds the reference model of one workspace's graph.
-func NewReference(cat *graph.Catalog, w graph.Workspace, b graph.Batch) *Reference {
-	r := &Reference{ws: w, nodes: map[string]*refNode{}, succ: map[string][]string{}, pred: map[string][]string{},
+// newReference builds the reference model of one workspace's graph.
+func newReference(cat *graph.Catalog, w graph.Workspace, b graph.Batch) *reference {
+	r := &reference{ws: w, nodes: map[string]*refNode{}, succ: map[string][]string{}, pred: map[string][]string{},
 		level: map[string]int{}, exploits: map[string][]graph.RiskSource{}, mitig: map[string]map[graph.ControlRef]bool{},
 		own: map[string]map[graph.ControlRef]float64{}, cat: cat, b: b}
 	for _, o := range b.Orgs {
@@ -142,7 +142,7 @@ func NewReference(cat *graph.Catalog, w graph.Workspace, b graph.Batch) *Referen
 }
 
 // likelihood is t: the workspace override, else the threat's level, else 2.
-func (r *Reference) likelihood(threat string) int {
+func (r *reference) likelihood(threat string) int {
 	if v, ok := r.ws.ThreatLevels[threat]; ok && v >= 1 && v <= 3 {
 		return v
 	}
@@ -154,7 +154,7 @@ func (r *Reference) likelihood(threat string) int {
 
 // status is the coverage status of threat at node id ("n/a" when the
 // threat enters nowhere there) and the exploitability it gives (0 for n/a).
-func (r *Reference) status(threat, id string) (graph.CoverageStatus, int) {
+func (r *reference) status(threat, id string) (graph.CoverageStatus, int) {
 	n := r.nodes[id]
 	sum, count := 0.0, 0
 	for _, x := range r.exploits[threat] {
@@ -183,11 +183,11 @@ func (r *Reference) status(threat, id string) (graph.CoverageStatus, int) {
 	}
 }
 
-func (r *Reference) score(asset, threat string, v int) score {
+func (r *reference) score(asset, threat string, v int) score {
 	return r.scoreOf(r.nodes[asset].imp, r.likelihood(threat), v)
 }
 
-func (r *Reference) scoreOf(imp, t, v int) score {
+func (r *reference) scoreOf(imp, t, v int) score {
 	d := refDamage[t][v]
 	risk := imp * d
 	band := low
@@ -199,8 +199,8 @@ func (r *Reference) scoreOf(imp, t, v int) score {
 	return score{imp, t, v, d, risk, band}
 }
 
-// RefReach is the reference answer for one threat reaching an asset.
-type RefReach struct {
+// refReach is the reference answer for one threat reaching an asset.
+type refReach struct {
 	Threat    string
 	Score     score
 	Paths     [][]string
@@ -211,9 +211,9 @@ type RefReach struct {
 // errTooManyPaths stops an enumeration that would not finish in time.
 var errTooManyPaths = fmt.Errorf("storetest: reference: too many simple paths")
 
-// Reaching answers ThreatsReaching(asset) by enumerating every simple path of
+// reaching answers ThreatsReaching(asset) by enumerating every simple path of
 // at most maxHops steps that ends at the asset.
-func (r *Reference) Reaching(asset string, maxHops, limit int) ([]RefReach, error) {
+func (r *reference) reaching(asset string, maxHops, limit int) ([]refReach, error) {
 	best := map[string][]string{} // start -> smallest shortest path (start first)
 	onPath := map[string]bool{asset: true}
 	stack := []string{asset} // asset first, start last
@@ -249,7 +249,7 @@ func (r *Reference) Reaching(asset string, maxHops, limit int) ([]RefReach, erro
 	if err := dfs(); err != nil {
 		return nil, err
 	}
-	var out []RefReach
+	var out []refReach
 	for _, t := range r.threats {
 		var entries [][]string
 		v := 0
@@ -268,7 +268,7 @@ func (r *Reference) Reaching(asset string, maxHops, limit int) ([]RefReach, erro
 			}
 			return entries[i][0] < entries[j][0]
 		})
-		rr := RefReach{Threat: t, Score: r.score(asset, t, v), Truncated: len(entries) > limit}
+		rr := refReach{Threat: t, Score: r.score(asset, t, v), Truncated: len(entries) > limit}
 		for _, p := range entries[:min(limit, len(entries))] {
 			rr.Paths = append(rr.Paths, p)
 			var sts []graph.CoverageStatus
@@ -289,8 +289,8 @@ func (r *Reference) Reaching(asset string, maxHops, limit int) ([]RefReach, erro
 	return out, nil
 }
 
-// RefReached is the reference answer for one asset of a blast radius.
-type RefReached struct {
+// refReached is the reference answer for one asset of a blast radius.
+type refReached struct {
 	Asset string
 	Hops  int
 	Score score
@@ -299,14 +299,14 @@ type RefReached struct {
 // refBlast is a threat's blast radius with what a path check needs.
 type refBlast struct {
 	entries int
-	assets  []RefReached
+	assets  []refReached
 	// dist[v][node]: steps from the nearest entry of exploitability v.
 	dist [4]map[string]int
 	v    map[string]int // asset -> v
 }
 
 // bfs returns the distances from start along compromise flows, up to maxHops.
-func (r *Reference) bfs(start string, maxHops int) map[string]int {
+func (r *reference) bfs(start string, maxHops int) map[string]int {
 	d := map[string]int{start: 0}
 	frontier := []string{start}
 	for step := 1; step <= maxHops && len(frontier) > 0; step++ {
@@ -327,7 +327,7 @@ func (r *Reference) bfs(start string, maxHops int) map[string]int {
 // blast answers AssetsReachedBy(threat): one breadth-first search per entry;
 // an asset takes the highest v among the entries within maxHops, and the
 // fewest steps from an entry of that v.
-func (r *Reference) blast(threat string, maxHops int) *refBlast {
+func (r *reference) blast(threat string, maxHops int) *refBlast {
 	rb := &refBlast{v: map[string]int{}}
 	for v := range rb.dist {
 		rb.dist[v] = map[string]int{}
@@ -356,7 +356,7 @@ func (r *Reference) blast(threat string, maxHops int) *refBlast {
 		for v := 3; v >= 1; v-- {
 			if d, ok := rb.dist[v][id]; ok {
 				rb.v[id] = v
-				rb.assets = append(rb.assets, RefReached{Asset: id, Hops: d, Score: r.score(id, threat, v)})
+				rb.assets = append(rb.assets, refReached{Asset: id, Hops: d, Score: r.score(id, threat, v)})
 				break
 			}
 		}
@@ -378,7 +378,7 @@ func (r *Reference) blast(threat string, maxHops int) *refBlast {
 // asset: it must start at an entry of the asset's v, take Hops steps along
 // compromise flows, and walking back from the asset take at each step the
 // smallest node one step nearer to that v's entries; "" when it is right.
-func (rb *refBlast) checkPath(r *Reference, asset string, p []string) string {
+func (rb *refBlast) checkPath(r *reference, asset string, p []string) string {
 	v := rb.v[asset]
 	dist := rb.dist[v]
 	if len(p) == 0 || p[len(p)-1] != asset {
@@ -404,9 +404,9 @@ func (rb *refBlast) checkPath(r *Reference, asset string, p []string) string {
 	return ""
 }
 
-// Pairs returns every (threat, asset) pair within maxHops as
+// pairs returns every (threat, asset) pair within maxHops as
 // "threat/asset" with its score, by threat then asset.
-func (r *Reference) Pairs(maxHops int) map[string]score {
+func (r *reference) pairs(maxHops int) map[string]score {
 	out := map[string]score{}
 	for _, t := range r.threats {
 		for _, a := range r.blast(t, maxHops).assets {
@@ -416,22 +416,22 @@ func (r *Reference) Pairs(maxHops int) map[string]score {
 	return out
 }
 
-// RefCPSFCell is the reference answer for one cell of the CPSF map.
-type RefCPSFCell struct {
+// refCPSFCell is the reference answer for one cell of the CPSF map.
+type refCPSFCell struct {
 	Assets, Orgs, Pairs, MaxRisk, HighPairs, RiskSources, Assessed int
 	Coverage                                                       float64
 	Requirements                                                   []string
 }
 
-// CPSF answers HeatmapCPSF: per (layer, component) cell, the nodes in it,
+// cpsf answers HeatmapCPSF: per (layer, component) cell, the nodes in it,
 // the catalog's risk sources there and their mean coverage over the nodes,
 // the requirements that mitigate them, and the (threat, asset) pairs of the
 // cell's assets.
-func (r *Reference) CPSF(maxHops int) map[graph.Cell]*RefCPSFCell {
-	out := map[graph.Cell]*RefCPSFCell{}
+func (r *reference) cpsf(maxHops int) map[graph.Cell]*refCPSFCell {
+	out := map[graph.Cell]*refCPSFCell{}
 	for _, l := range graph.Layers {
 		for _, c := range graph.Components {
-			out[graph.Cell{Layer: l, Component: c}] = &RefCPSFCell{}
+			out[graph.Cell{Layer: l, Component: c}] = &refCPSFCell{}
 		}
 	}
 	reqs := map[graph.Cell]map[string]bool{}
@@ -482,7 +482,7 @@ func (r *Reference) CPSF(maxHops int) map[graph.Cell]*RefCPSFCell {
 			c.Coverage = sums[cell] / float64(c.Assessed)
 		}
 	}
-	for key, sc := range r.Pairs(maxHops) {
+	for key, sc := range r.pairs(maxHops) {
 		asset := key[strings.IndexByte(key, '/')+1:]
 		n := r.nodes[asset]
 		for _, l := range n.layers {
@@ -497,9 +497,9 @@ func (r *Reference) CPSF(maxHops int) map[graph.Cell]*RefCPSFCell {
 	return out
 }
 
-// Supply answers HeatmapSupply as rows "ORG tier T supplied N: FUNCTION
+// supply answers HeatmapSupply as rows "ORG tier T supplied N: FUNCTION
 // COVERED/REQUIREMENTS ...", ordered by tier (unlinked last), then ID.
-func (r *Reference) Supply() []string {
+func (r *reference) supply() []string {
 	tier := map[string]int{}
 	var frontier []string
 	for _, o := range r.b.Orgs {
