@@ -39,6 +39,8 @@ func assetsCases() []assetsCase {
 		{name: "component data", q: graph.AssetQuery{Component: graph.Data}, want: []string{"a2", "a4"}, total: 2},
 		{name: "owner organization", q: graph.AssetQuery{Org: "sup"}, want: []string{"a3", "a5"}, total: 2},
 		{name: "minimum importance 3", q: graph.AssetQuery{MinImportance: 3}, want: []string{"a1", "a4"}, total: 2},
+		{name: "minimum importance counts the importance derived from C/I/A (a6: 1/2/1 -> 2)", q: graph.AssetQuery{MinImportance: 2},
+			want: []string{"a1", "a2", "a4", "a5", "a6"}, total: 5},
 		{name: "text matches the category", q: graph.AssetQuery{Text: "plant"}, want: []string{"a3", "a5"}, total: 2},
 		{name: "text is case-insensitive and matches name or media", q: graph.AssetQuery{Text: "SERVER"}, want: []string{"a1", "a2"}, total: 2},
 		{name: "text matches the ID", q: graph.AssetQuery{Text: "a4"}, want: []string{"a4"}, total: 1},
