@@ -8,7 +8,9 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"cpsfgraph/graph"
 	"cpsfgraph/graph/memstore"
@@ -89,11 +91,11 @@ func BenchmarkSaveOpen(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Run("save", func(b *testing.B) {
-		for b.Loop() {
+		loopCPU(b, func() {
 			if err := memstore.Save(s, path); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 		fi, err := os.Stat(path)
 		if err != nil {
 			b.Fatal(err)
@@ -101,13 +103,13 @@ func BenchmarkSaveOpen(b *testing.B) {
 		b.ReportMetric(float64(fi.Size())/1e6, "MB-file")
 	})
 	b.Run("open", func(b *testing.B) {
-		for b.Loop() {
+		loopCPU(b, func() {
 			r, err := memstore.Open(path)
 			if err != nil {
 				b.Fatal(err)
 			}
 			r.Close()
-		}
+		})
 		runtime.GC()
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
@@ -133,12 +135,12 @@ func BenchmarkWalk(b *testing.B) {
 	run := func(spec graph.WalkSpec) func(b *testing.B) {
 		return func(b *testing.B) {
 			nodes := 0
-			for b.Loop() {
+			loopCPU(b, func() {
 				nodes = 0
 				if err := s.Walk(ctx, "big", spec, func(l graph.Level) bool { nodes += len(l.Nodes); return true }); err != nil {
 					b.Fatal(err)
 				}
-			}
+			})
 			b.ReportMetric(float64(nodes), "nodes")
 		}
 	}
@@ -175,11 +177,11 @@ func BenchmarkWalk(b *testing.B) {
 // BenchmarkWrite measures the import of the whole workspace in one write.
 func BenchmarkWrite(b *testing.B) {
 	batches := bigBatches(100_000)
-	for b.Loop() {
+	loopCPU(b, func() {
 		s := memstore.New()
 		bigWorkspace(b, s, batches)
 		s.Close()
-	}
+	})
 }
 
 // benchCatalog has one risk source per CPSF cell and ten threats, each
@@ -217,18 +219,18 @@ func BenchmarkAnalysis(b *testing.B) {
 	}
 	an := graph.NewAnalyzer(s)
 	b.Run("threatsReaching", func(b *testing.B) {
-		for b.Loop() {
+		loopCPU(b, func() {
 			if _, err := an.ThreatsReaching(ctx, "big", "A-050000", graph.ReachOptions{}); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 	b.Run("heatmapCPSF", func(b *testing.B) {
-		for b.Loop() {
+		loopCPU(b, func() {
 			if _, err := an.HeatmapCPSF(ctx, "big", 0); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 }
 
@@ -283,4 +285,25 @@ func residentMB() (float64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// cpuTime returns the process's user+system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// loopCPU runs f in b's loop and reports the CPU milliseconds per
+// operation besides the wall time: on a busy machine the wall time
+// includes waiting for a core.
+func loopCPU(b *testing.B, f func()) {
+	start, n := cpuTime(), 0
+	for b.Loop() {
+		f()
+		n++
+	}
+	b.ReportMetric(float64(cpuTime()-start)/float64(time.Millisecond)/float64(n), "cpu-ms/op")
 }

@@ -181,7 +181,6 @@ func compareStatus(a, b *graph.ControlStatus) int {
 	return a.Control.Compare(b.Control)
 }
 
-
 // buildState indexes d. d must be valid: edges and statuses name existing
 // nodes. ends, when not nil, holds the node numbers of the edges' ends (see
 // index.ends), which spares the look-ups.

@@ -19,14 +19,10 @@ type txn struct {
 	err  error // first put error; sticks
 	done bool  // fill has returned: put refuses
 
-	orgs        map[string]*graph.Org
-	orgOrder    []string
-	assets      map[string]*graph.Asset
-	assetOrder  []string
-	edges       map[graph.EdgeKey]*graph.Edge // nil = remove
-	edgeOrder   []graph.EdgeKey
-	statuses    map[graph.StatusKey]*graph.ControlStatus // nil = remove
-	statusOrder []graph.StatusKey
+	orgs     staged[string, graph.Org]
+	assets   staged[string, graph.Asset]
+	edges    staged[graph.EdgeKey, graph.Edge]            // nil = remove
+	statuses staged[graph.StatusKey, graph.ControlStatus] // nil = remove
 }
 
 // Write applies one import run atomically; see graph.Store. fill runs with
@@ -58,11 +54,7 @@ func (s *Store) Write(ctx context.Context, spec graph.WriteSpec, fill func(put f
 	if now.IsZero() {
 		now = time.Now()
 	}
-	t := &txn{
-		spec: spec, now: utc(now), cat: st.cat,
-		orgs: map[string]*graph.Org{}, assets: map[string]*graph.Asset{},
-		edges: map[graph.EdgeKey]*graph.Edge{}, statuses: map[graph.StatusKey]*graph.ControlStatus{},
-	}
+	t := &txn{spec: spec, now: utc(now), cat: st.cat}
 	ferr := fill(t.put)
 	t.done = true
 	if t.err != nil {
@@ -115,10 +107,7 @@ func (t *txn) stage(b graph.Batch) error {
 			return err
 		}
 		o.Stamp = t.stamp()
-		if _, ok := t.orgs[o.ID]; !ok {
-			t.orgOrder = append(t.orgOrder, o.ID)
-		}
-		t.orgs[o.ID] = &o
+		t.orgs.put(o.ID, &o)
 	}
 	for i := range b.Assets {
 		a, err := normalizeAsset(&b.Assets[i])
@@ -126,17 +115,14 @@ func (t *txn) stage(b graph.Batch) error {
 			return err
 		}
 		a.Stamp = t.stamp()
-		if _, ok := t.assets[a.ID]; !ok {
-			t.assetOrder = append(t.assetOrder, a.ID)
-		}
-		t.assets[a.ID] = a
+		t.assets.put(a.ID, a)
 	}
 	for _, e := range b.Edges {
 		if !graph.ValidEdgeType(e.Type) {
 			return invalidf("edge %s %q -> %q: type %q is not a company relationship type", e.Type, e.From, e.To, e.Type)
 		}
 		e.Stamp = t.stamp()
-		t.stageEdge(e.Key(), &e)
+		t.edges.put(e.Key(), &e)
 	}
 	for _, c := range b.Statuses {
 		if !graph.ValidStatus(c.Status) {
@@ -146,29 +132,36 @@ func (t *txn) stage(b graph.Batch) error {
 			return invalidf("status of %q on control %s: control %s is not in the catalog", c.Subject, c.Control, c.Control)
 		}
 		c.Stamp = t.stamp()
-		t.stageStatus(c.Key(), &c)
+		t.statuses.put(c.Key(), &c)
 	}
 	for _, k := range b.RemoveEdges {
-		t.stageEdge(k, nil)
+		t.edges.put(k, nil)
 	}
 	for _, k := range b.RemoveStatuses {
-		t.stageStatus(k, nil)
+		t.statuses.put(k, nil)
 	}
 	return nil
 }
 
-func (t *txn) stageEdge(k graph.EdgeKey, e *graph.Edge) {
-	if _, ok := t.edges[k]; !ok {
-		t.edgeOrder = append(t.edgeOrder, k)
-	}
-	t.edges[k] = e
+// staged keeps a run's items by key in the order of their first put; a
+// later put of a key replaces the earlier one in place.
+type staged[K comparable, V any] struct {
+	keys []K
+	vals []*V
+	ix   map[K]int
 }
 
-func (t *txn) stageStatus(k graph.StatusKey, c *graph.ControlStatus) {
-	if _, ok := t.statuses[k]; !ok {
-		t.statusOrder = append(t.statusOrder, k)
+func (s *staged[K, V]) put(k K, v *V) {
+	if i, ok := s.ix[k]; ok {
+		s.vals[i] = v
+		return
 	}
-	t.statuses[k] = c
+	if s.ix == nil {
+		s.ix = map[K]int{}
+	}
+	s.ix[k] = len(s.keys)
+	s.keys = append(s.keys, k)
+	s.vals = append(s.vals, v)
 }
 
 func checkOrg(o *graph.Org) error {
@@ -238,8 +231,8 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 	var rep graph.WriteReport
 	d := old.wsData.clone()
 
-	for _, id := range t.orgOrder {
-		o := t.orgs[id]
+	for j, id := range t.orgs.keys {
+		o := t.orgs.vals[j]
 		if prev, ok := d.orgs[id]; ok {
 			o.FirstSeen = t.firstSeen(prev.Stamp)
 		} else {
@@ -247,8 +240,8 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 		}
 		d.orgs[id] = o
 	}
-	for _, id := range t.assetOrder {
-		a := t.assets[id]
+	for j, id := range t.assets.keys {
+		a := t.assets.vals[j]
 		if prev, ok := d.assets[id]; ok {
 			a.FirstSeen = t.firstSeen(prev.Stamp)
 		} else {
@@ -257,12 +250,12 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 		d.assets[id] = a
 	}
 	// Edges: the old ones keep their place (dead once removed), new ones
-	// are appended; at[j] is where edgeOrder[j] went (-1: removed).
+	// are appended; at[j] is where edges.keys[j] went (-1: removed).
 	nOld := len(d.edges)
 	stamps := newStampTable(d.stamps)
-	at := make([]int, len(t.edgeOrder))
-	for j, k := range t.edgeOrder {
-		e := t.edges[k]
+	at := make([]int, len(t.edges.keys))
+	for j, k := range t.edges.keys {
+		e := t.edges.vals[j]
 		i, ok := old.edge(k)
 		switch {
 		case e == nil:
@@ -281,8 +274,8 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 		at[j] = i
 	}
 	d.stamps = stamps.list
-	for _, k := range t.statusOrder {
-		c := t.statuses[k]
+	for j, k := range t.statuses.keys {
+		c := t.statuses.vals[j]
 		switch prev, ok := d.statuses[k]; {
 		case c == nil:
 			delete(d.statuses, k)
@@ -304,10 +297,10 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 
 	// Counts: what the run put, compared with what was there; and what
 	// was there and is gone.
-	for _, id := range t.orgOrder {
+	for _, id := range t.orgs.keys {
 		count(&rep.Orgs, old.orgs, d.orgs, id, sameOrg)
 	}
-	for _, id := range t.assetOrder {
+	for _, id := range t.assets.keys {
 		count(&rep.Assets, old.assets, d.assets, id, sameAsset)
 	}
 	for _, i := range at {
@@ -326,8 +319,8 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 	}
 	d.edges = slices.DeleteFunc(d.edges, func(e edgeRec) bool { return e.dead })
 	d.stamps = compactStamps(d.edges, d.stamps)
-	for _, k := range t.statusOrder {
-		if t.statuses[k] != nil {
+	for j, k := range t.statuses.keys {
+		if t.statuses.vals[j] != nil {
 			count(&rep.Statuses, old.statuses, d.statuses, k, sameStatus)
 		}
 	}
@@ -380,14 +373,14 @@ func (t *txn) check(d *wsData) error {
 		errs = append(errs, err)
 		return len(errs) < maxErrors
 	}
-	for _, id := range t.orgOrder {
+	for _, id := range t.orgs.keys {
 		if _, ok := d.assets[id]; ok {
 			if !add(invalidf("organization %q: an asset has the same ID (assets and organizations share one ID space)", id)) {
 				break
 			}
 		}
 	}
-	for _, id := range t.assetOrder {
+	for _, id := range t.assets.keys {
 		a := d.assets[id]
 		if _, ok := d.orgs[id]; ok {
 			if !add(invalidf("asset %q: an organization has the same ID (assets and organizations share one ID space)", id)) {
@@ -405,8 +398,8 @@ func (t *txn) check(d *wsData) error {
 	isOrg := func(id string) bool { _, ok := d.orgs[id]; return ok }
 	exists := func(id string) bool { _, ok := d.assets[id]; return ok || isOrg(id) }
 	lastFrom, fromOK := "", false // edges often come grouped by their first end
-	for _, k := range t.edgeOrder {
-		if t.edges[k] == nil {
+	for j, k := range t.edges.keys {
+		if t.edges.vals[j] == nil {
 			continue
 		}
 		var problem string
@@ -428,8 +421,8 @@ func (t *txn) check(d *wsData) error {
 			break
 		}
 	}
-	for _, k := range t.statusOrder {
-		if t.statuses[k] == nil {
+	for j, k := range t.statuses.keys {
+		if t.statuses.vals[j] == nil {
 			continue
 		}
 		if !exists(k.Subject) {
