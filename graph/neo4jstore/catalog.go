@@ -328,6 +328,10 @@ func (s *Store) PutCatalog(ctx context.Context, c *graph.Catalog) error {
 		return fmt.Errorf("neo4jstore: put catalog: %w", err)
 	}
 	_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		// A new catalog version for the catalog cache; commits with the put.
+		if err := exec(ctx, tx, "MERGE (n:"+labelSchema+" {key: $key}) SET n.catalogVersion = $v", map[string]any{"key": schemaKey, "v": newTxID()}); err != nil {
+			return nil, err
+		}
 		for _, up := range ups {
 			if err := up(ctx, tx); err != nil {
 				return nil, err
@@ -465,10 +469,27 @@ func (s *Store) putMappings(ctx context.Context, tx neo4j.ManagedTransaction, ms
 	return nil
 }
 
-// Catalog returns the whole catalog, each list sorted by key.
+// Catalog returns the whole catalog, each list sorted by key. The catalog
+// is cached under the version token every PutCatalog stores in the
+// database, so a call costs one query while the catalog is unchanged. The
+// result is shared: callers must not modify it.
 func (s *Store) Catalog(ctx context.Context) (*graph.Catalog, error) {
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		c := &graph.Catalog{}
+		recs, err := run(ctx, tx, "OPTIONAL MATCH (n:"+labelSchema+" {key: $key}) RETURN coalesce(n.catalogVersion, '') AS v", map[string]any{"key": schemaKey})
+		if err != nil {
+			return nil, err
+		}
+		v := recStr(recs[0], "v")
+		s.catMu.Lock()
+		c := s.cat
+		if v == "" || s.catVersion != v {
+			c = nil
+		}
+		s.catMu.Unlock()
+		if c != nil {
+			return c, nil
+		}
+		c = &graph.Catalog{}
 		for _, load := range []func(context.Context, neo4j.ManagedTransaction, *graph.Catalog) error{
 			layerKind.load, componentKind.load, incidentKind.load, riskSourceKind.load,
 			requirementKind.load, frameworkKind.load, threatKind.load, loadControls, loadMappings,
@@ -476,6 +497,11 @@ func (s *Store) Catalog(ctx context.Context) (*graph.Catalog, error) {
 			if err := load(ctx, tx, c); err != nil {
 				return nil, err
 			}
+		}
+		if v != "" {
+			s.catMu.Lock()
+			s.cat, s.catVersion = c, v
+			s.catMu.Unlock()
 		}
 		return c, nil
 	})

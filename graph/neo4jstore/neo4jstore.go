@@ -34,6 +34,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -87,6 +88,11 @@ type Store struct {
 	cfg    Config
 	driver neo4j.DriverWithContext
 	batch  int
+	cache  factsCache
+
+	catMu      sync.Mutex
+	cat        *graph.Catalog // cached catalog of version catVersion
+	catVersion string
 }
 
 var _ graph.Store = (*Store)(nil)

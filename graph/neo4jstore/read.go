@@ -266,7 +266,11 @@ func (s *Store) Statuses(ctx context.Context, ws string, subjects []string) ([]g
 
 // Entries returns the nodes in any of the cells, sorted by ID.
 func (s *Store) Entries(ctx context.Context, ws string, cells []graph.Cell) ([]graph.NodeFacts, error) {
-	out, err := s.readWS(ctx, ws, func(tx neo4j.ManagedTransaction) (any, error) {
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		version, err := wsVersion(ctx, tx, ws)
+		if err != nil {
+			return nil, err
+		}
 		var rows []map[string]any
 		orgs := false
 		for _, c := range cells {
@@ -278,25 +282,32 @@ func (s *Store) Entries(ctx context.Context, ws string, cells []graph.Cell) ([]g
 			}
 			rows = append(rows, map[string]any{"layer": string(c.Layer), "component": string(c.Component)})
 		}
-		facts := []graph.NodeFacts{}
+		var eids []string
 		if len(rows) > 0 {
-			recs, err := run(ctx, tx, "UNWIND $cells AS c MATCH (n:"+assetLabel+" {workspace: $ws, component: c.component}) WHERE c.layer IN n.layers"+factsTail,
+			recs, err := run(ctx, tx, "UNWIND $cells AS c MATCH (n:"+assetLabel+" {workspace: $ws, component: c.component}) WHERE c.layer IN n.layers RETURN DISTINCT elementId(n) AS e",
 				map[string]any{"ws": ws, "cells": rows})
 			if err != nil {
 				return nil, err
 			}
 			for _, r := range recs {
-				facts = append(facts, nodeFacts(r))
+				eids = append(eids, recStr(r, "e"))
 			}
 		}
 		if orgs {
-			recs, err := run(ctx, tx, "MATCH (n:"+orgLabel+" {workspace: $ws})"+factsTail, map[string]any{"ws": ws})
+			recs, err := run(ctx, tx, "MATCH (n:"+orgLabel+" {workspace: $ws}) RETURN elementId(n) AS e", map[string]any{"ws": ws})
 			if err != nil {
 				return nil, err
 			}
 			for _, r := range recs {
-				facts = append(facts, nodeFacts(r))
+				eids = append(eids, recStr(r, "e"))
 			}
+		}
+		facts, err := s.factsOf(ctx, tx, ws, version, eids)
+		if err != nil {
+			return nil, err
+		}
+		if facts == nil {
+			facts = []graph.NodeFacts{}
 		}
 		sortFacts(facts)
 		return facts, nil

@@ -72,28 +72,36 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 		return invalidf("walk: unknown direction %d", spec.Dir)
 	}
 	// Level 0: the starts.
-	out, err := s.readWS(ctx, ws, func(tx neo4j.ManagedTransaction) (any, error) {
+	var version string
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		var err error
+		if version, err = wsVersion(ctx, tx, ws); err != nil {
+			return nil, err
+		}
 		ids := slices.Compact(slices.Sorted(slices.Values(spec.Starts)))
 		lv := &walkLevel{}
-		err := chunks(ids, s.batch, func(b []string) error {
+		elem := map[string]string{}
+		err = chunks(ids, s.batch, func(b []string) error {
 			recs, err := run(ctx, tx, "UNWIND $ids AS id OPTIONAL MATCH (o:"+orgLabel+" {workspace: $ws, id: id}) OPTIONAL MATCH (a:"+assetLabel+" {workspace: $ws, id: id})"+
-				" WITH coalesce(o, a) AS n WHERE n IS NOT NULL"+factsTail, map[string]any{"ws": ws, "ids": b})
-			lv.add(recs)
+				" WITH id, coalesce(o, a) AS n WHERE n IS NOT NULL RETURN id, elementId(n) AS e", map[string]any{"ws": ws, "ids": b})
+			for _, r := range recs {
+				elem[recStr(r, "id")] = recStr(r, "e")
+			}
 			return err
 		})
 		if err != nil {
 			return nil, err
 		}
-		found := make(map[string]bool, len(lv.facts))
-		for _, f := range lv.facts {
-			found[f.ID] = true
-		}
 		for _, id := range spec.Starts { // first unknown start, in the caller's order
-			if !found[id] {
+			if _, ok := elem[id]; !ok {
 				return nil, &graph.NotFoundError{Kind: "node", ID: id, In: ws}
 			}
 		}
-		return lv, nil
+		for _, id := range ids {
+			lv.eids = append(lv.eids, elem[id])
+		}
+		lv.facts, err = s.factsOf(ctx, tx, ws, version, lv.eids)
+		return lv, err
 	})
 	if err != nil {
 		return err
@@ -118,7 +126,7 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 		if !fn(l) || depth == spec.MaxHops {
 			return nil
 		}
-		if lv, err = s.expand(ctx, ws, q, lv.eids, visited); err != nil {
+		if lv, err = s.expand(ctx, ws, version, q, lv.eids, visited); err != nil {
 			return err
 		}
 		if len(lv.facts) == 0 {
@@ -132,13 +140,6 @@ type walkLevel struct {
 	facts   []graph.NodeFacts
 	eids    []string
 	parents map[string][]string
-}
-
-func (lv *walkLevel) add(recs []*neo4j.Record) {
-	for _, r := range recs {
-		lv.facts = append(lv.facts, nodeFacts(r))
-		lv.eids = append(lv.eids, recStr(r, "e"))
-	}
 }
 
 func (lv *walkLevel) sort() {
@@ -158,7 +159,7 @@ func (lv *walkLevel) sort() {
 // expand reads the next level: the unvisited neighbours of the frontier,
 // their parents on the frontier (sorted) and their facts, and marks them
 // visited.
-func (s *Store) expand(ctx context.Context, ws, q string, frontier []string, visited map[string]bool) (*walkLevel, error) {
+func (s *Store) expand(ctx context.Context, ws, version, q string, frontier []string, visited map[string]bool) (*walkLevel, error) {
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		lv := &walkLevel{parents: map[string][]string{}}
 		elem := map[string]string{}
@@ -177,15 +178,10 @@ func (s *Store) expand(ctx context.Context, ws, q string, frontier []string, vis
 		if err != nil || len(elem) == 0 {
 			return lv, err
 		}
-		ids := make([]string, 0, len(elem))
 		for _, e := range elem {
-			ids = append(ids, e)
+			lv.eids = append(lv.eids, e)
 		}
-		err = chunks(ids, s.batch, func(b []string) error {
-			recs, err := run(ctx, tx, factsByElementID+factsTail, map[string]any{"ids": b})
-			lv.add(recs)
-			return err
-		})
+		lv.facts, err = s.factsOf(ctx, tx, ws, version, lv.eids)
 		return lv, err
 	})
 	if err != nil {

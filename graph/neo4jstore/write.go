@@ -147,8 +147,14 @@ func (w *writer) batched(ctx context.Context, q string, rows []map[string]any, e
 func (w *writer) apply(ctx context.Context) (graph.WriteReport, error) {
 	var rep graph.WriteReport
 	t := w.t
-	if err := wsExists(ctx, w.tx, w.ws); err != nil {
+	// A new data version for the facts cache (see cache.go); it commits or
+	// rolls back with the run.
+	recs, err := run(ctx, w.tx, "MATCH (w:"+workspaceLabel+" {id: $ws}) SET w.version = $tx RETURN w.id AS id", w.params(map[string]any{"tx": w.txID}))
+	if err != nil {
 		return rep, err
+	}
+	if len(recs) == 0 {
+		return rep, &graph.NotFoundError{Kind: "workspace", ID: w.ws}
 	}
 	if err := w.lookupNodes(ctx); err != nil {
 		return rep, err

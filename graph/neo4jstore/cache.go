@@ -1,0 +1,108 @@
+package neo4jstore
+
+import (
+	"context"
+	"sync"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"cpsfgraph/graph"
+)
+
+// The facts cache keeps the NodeFacts the walks and entry look-ups read,
+// per workspace, under the workspace's data version: a random token every
+// Write sets on the :Workspace node in its own transaction (and PutWorkspace
+// on creation). Each Walk and Entries reads the version first; a different
+// version drops the cache. Traversal still runs in Cypher on every call;
+// only the per-node facts (properties and statuses) are reused, so a
+// heat-map that walks the same nodes for many threats reads them once.
+// Several cpsfgraph processes on one database stay correct: the version is
+// in the database.
+
+type wsFacts struct {
+	version string
+	byElem  map[string]graph.NodeFacts
+}
+
+type factsCache struct {
+	mu sync.Mutex
+	ws map[string]*wsFacts
+}
+
+// get returns the cached facts of the element IDs (ok[i] false where
+// missing) and the cache entry of that version.
+func (c *factsCache) get(ws, version string, eids []string) ([]graph.NodeFacts, []bool, *wsFacts) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ws == nil {
+		c.ws = map[string]*wsFacts{}
+	}
+	w := c.ws[ws]
+	if w == nil || w.version != version {
+		w = &wsFacts{version: version, byElem: map[string]graph.NodeFacts{}}
+		c.ws[ws] = w
+	}
+	out := make([]graph.NodeFacts, len(eids))
+	ok := make([]bool, len(eids))
+	for i, e := range eids {
+		out[i], ok[i] = w.byElem[e]
+	}
+	return out, ok, w
+}
+
+func (c *factsCache) put(w *wsFacts, eids []string, fs []graph.NodeFacts) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, e := range eids {
+		w.byElem[e] = fs[i]
+	}
+}
+
+// wsVersion returns workspace id's data version, or a *graph.NotFoundError.
+func wsVersion(ctx context.Context, tx neo4j.ManagedTransaction, id string) (string, error) {
+	recs, err := run(ctx, tx, "MATCH (w:"+workspaceLabel+" {id: $id}) RETURN coalesce(w.version, '') AS v", map[string]any{"id": id})
+	if err != nil {
+		return "", err
+	}
+	if len(recs) == 0 {
+		return "", &graph.NotFoundError{Kind: "workspace", ID: id}
+	}
+	return recStr(recs[0], "v"), nil
+}
+
+// factsOf returns the facts of the nodes with the given element IDs, in
+// the same order, from the cache or (the missing ones) from tx.
+func (s *Store) factsOf(ctx context.Context, tx neo4j.ManagedTransaction, ws, version string, eids []string) ([]graph.NodeFacts, error) {
+	out, ok, entry := s.cache.get(ws, version, eids)
+	var missing []string
+	at := map[string]int{}
+	for i, e := range eids {
+		if !ok[i] {
+			at[e] = i
+			missing = append(missing, e)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	var gotE []string
+	var gotF []graph.NodeFacts
+	err := chunks(missing, s.batch, func(b []string) error {
+		recs, err := run(ctx, tx, factsByElementID+factsTail, map[string]any{"ids": b})
+		for _, r := range recs {
+			e := recStr(r, "e")
+			f := nodeFacts(r)
+			out[at[e]] = f
+			gotE = append(gotE, e)
+			gotF = append(gotF, f)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if version != "" {
+		s.cache.put(entry, gotE, gotF)
+	}
+	return out, nil
+}
