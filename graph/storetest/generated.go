@@ -305,3 +305,61 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "..."
 }
+
+// testSmallGenerated checks small, dense generated graphs (many ties, short
+// cut-offs, path limit 1) against the reference, each in its own workspace
+// of one store.
+func testSmallGenerated(t *testing.T, open func(t *testing.T) graph.Store) {
+	ctx := context.Background()
+	s := open(t)
+	a := graph.NewAnalyzer(s)
+	opts := []graph.ReachOptions{{MaxHops: 1, PathLimit: 1}, {MaxHops: 3, PathLimit: 2}, {ZeroHops: true, PathLimit: 5}}
+	for seed := int64(1); seed <= 8; seed++ {
+		size := 50 + int(seed%4)*20
+		cat, w, b := Generate(seed, size)
+		w.ID = fmt.Sprintf("small-%d", seed)
+		if _, err := Load(ctx, s, cat, w, b); err != nil {
+			t.Fatalf("seed %d: Load: %v", seed, err)
+		}
+		ref := newReference(cat, w, b)
+		var diffs []string
+		for _, opt := range opts {
+			maxHops := opt.MaxHops
+			for _, id := range SampleAssets(b, 10) {
+				want, err := ref.reaching(id, maxHops, opt.PathLimit)
+				if err != nil {
+					t.Fatalf("seed %d: reference for %s: %v", seed, id, err)
+				}
+				got, err := a.ThreatsReaching(ctx, w.ID, id, opt)
+				if err != nil {
+					t.Fatalf("seed %d: ThreatsReaching(%s, %+v): %v", seed, id, opt, err)
+				}
+				for _, d := range diffReaching(id, got, want) {
+					diffs = append(diffs, fmt.Sprintf("seed %d size %d %+v: %s", seed, size, opt, d))
+				}
+			}
+			for _, th := range cat.Threats {
+				got, err := a.AssetsReachedBy(ctx, w.ID, th.ID, opt)
+				if err != nil {
+					t.Fatalf("seed %d: AssetsReachedBy(%s, %+v): %v", seed, th.ID, opt, err)
+				}
+				rb := &refBlast{}
+				if len(ref.exploits[th.ID]) > 0 {
+					rb = ref.blast(th.ID, maxHops)
+				}
+				var g, wnt []string
+				for _, x := range got.Assets {
+					g = append(g, fmt.Sprintf("%s hops %d [%v]", x.Asset, x.Hops, scoreOf(x.Score)))
+					if msg := rb.checkPath(ref, x.Asset, x.Path); msg != "" {
+						diffs = append(diffs, fmt.Sprintf("seed %d %+v: %s -> %s: path %s %s", seed, opt, th.ID, x.Asset, path(x.Path), msg))
+					}
+				}
+				for _, x := range rb.assets {
+					wnt = append(wnt, fmt.Sprintf("%s hops %d [%v]", x.Asset, x.Hops, x.Score))
+				}
+				diffs = append(diffs, diffLists(fmt.Sprintf("seed %d %+v: %s blast radius", seed, opt, th.ID), g, wnt)...)
+			}
+		}
+		reportDiffs(t, diffs)
+	}
+}

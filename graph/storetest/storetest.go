@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 	t.Run("Write", func(t *testing.T) { runWriteCases(t, open) })
 	t.Run("Lookups", func(t *testing.T) { runLookupCases(t, open) })
 	t.Run("Generated", func(t *testing.T) { testGenerated(t, open) })
+	t.Run("SmallGenerated", func(t *testing.T) { testSmallGenerated(t, open) })
 	t.Run("Differential", func(t *testing.T) { testDifferential(t, open) })
 }
 
