@@ -165,7 +165,7 @@ func Build(ctx context.Context, an *graph.Analyzer, ws string, opt Options) (*Re
 	}
 	env, err := an.Load(ctx, ws)
 	if err != nil {
-		return nil, fmt.Errorf("export: workspace %q: %w", ws, err)
+		return nil, fmt.Errorf("export: %w", err)
 	}
 	r := &Report{Workspace: env.Workspace, Date: opt.Date, Lang: opt.Lang, Kind: opt.Kind, MaxHops: opt.MaxHops}
 	r.fillCatalog(env.Index.Catalog)
@@ -241,17 +241,48 @@ func pairRows(ctx context.Context, an *graph.Analyzer, env *graph.Env, maxHops i
 		}()
 	}
 	wg.Wait()
-	var rows []PairRow
+	// Sort small keys, not the rows: threats are in ID order already.
+	type key struct {
+		risk, imp, dmg int8
+		threat         int32
+		asset          string
+		row            *PairRow
+	}
+	n := 0
 	for i := range threats {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
-		rows = append(rows, out[i]...)
+		n += len(out[i])
 	}
-	slices.SortFunc(rows, comparePairs)
+	keys := make([]key, 0, n)
+	for ti := range out {
+		for j := range out[ti] {
+			p := &out[ti][j]
+			keys = append(keys, key{int8(p.Score.Risk), int8(p.Score.Importance), int8(p.Score.Damage), int32(ti), p.Asset, p})
+		}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		switch {
+		case a.risk != b.risk:
+			return int(b.risk) - int(a.risk)
+		case a.imp != b.imp:
+			return int(b.imp) - int(a.imp)
+		case a.dmg != b.dmg:
+			return int(b.dmg) - int(a.dmg)
+		case a.threat != b.threat:
+			return int(a.threat - b.threat)
+		}
+		return strings.Compare(a.asset, b.asset)
+	})
+	rows := make([]PairRow, n)
+	for i, k := range keys {
+		rows[i] = *k.row
+	}
 	return rows, nil
 }
 
+// comparePairs is the order of Report.Pairs.
 func comparePairs(a, b PairRow) int {
 	return cmp.Or(
 		cmp.Compare(b.Score.Risk, a.Score.Risk),

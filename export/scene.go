@@ -208,7 +208,7 @@ func (s *scene) cpsf(r *Report, x, y, w, size float64) float64 {
 				attr("data-assets", c.Assets), attr("data-max-risk", c.MaxRisk), attr("data-band", c.Band), attr("data-high-pairs", c.HighPairs))
 			lines := []string{}
 			if c.Band != "" {
-				lines = append(lines, fmt.Sprintf("%s %d (%s)", wd.maxRisk, c.MaxRisk, r.bandLabel(c.Band)))
+				lines = append(lines, fmt.Sprintf("%s %d (%s)", pick(r.Lang, "max", "最大"), c.MaxRisk, r.bandLabel(c.Band)))
 			} else {
 				lines = append(lines, r.bandLabel(""))
 			}
@@ -370,18 +370,18 @@ func onePagerScene(r *Report, f *Font) *scene {
 	rw := w - leftW - 12
 	ly := top
 	if r.IPA != nil {
-		ly = s.ipa(r, pad, ly, leftW*0.85, 7.5)
+		ly = s.ipa(r, pad, ly, leftW*0.9, 9)
 	}
 	if r.CPSF != nil {
-		ly = s.cpsf(r, pad, ly+4, leftW, 6.2)
+		ly = s.cpsf(r, pad, ly+4, leftW, 7.5)
 	}
 	ry := top
 	if r.Supply != nil {
-		ry = s.supply(r, rx, ry, rw, 6, 8)
+		ry = s.supply(r, rx, ry, rw, 6.5, 10)
 	}
 	// top 10 risks
-	s.text(rx, ry+8, 8, wd.topRisks, anchorStart, true, rw)
-	ry += 12
+	s.text(rx, ry+9, 9, wd.topRisks, anchorStart, true, rw)
+	ry += 14
 	if len(r.Pairs) == 0 {
 		s.text(rx, ry+7, 6.5, wd.empty, anchorStart, false, rw)
 		ry += 9
@@ -390,25 +390,25 @@ func onePagerScene(r *Report, f *Font) *scene {
 		if i == 10 {
 			break
 		}
-		s.box(rx, ry, 7, 7, bandColour(p.Score.Band), attr("data-top-risk", i+1))
+		s.box(rx, ry, 7.5, 7.5, bandColour(p.Score.Band), attr("data-top-risk", i+1))
 		line := fmt.Sprintf("%d (%s) %s: %s %s", p.Score.Risk, r.bandLabel(p.Score.Band), p.ThreatName, pathString(p.Path), p.AssetName)
-		s.text(rx+10, ry+6, 6.5, line, anchorStart, false, rw-10)
-		ry += 9
+		s.text(rx+10, ry+6.5, 7, line, anchorStart, false, rw-10)
+		ry += 10.5
 	}
 	ry += 6
-	s.text(rx, ry+8, 8, wd.topGaps, anchorStart, true, rw)
-	ry += 12
+	s.text(rx, ry+9, 9, wd.topGaps, anchorStart, true, rw)
+	ry += 14
 	if len(r.TopGaps) == 0 {
 		s.text(rx, ry+7, 6.5, "-", anchorStart, false, rw)
 		ry += 9
 	}
 	for i, g := range r.TopGaps {
-		line := fmt.Sprintf("%d. %s %s @ %s: −%d (%s %d)", i+1, g.Control, r.controlTitle(g.Control), g.SubjectName, g.Reduction, wd.riskAfter, g.RiskAfter)
-		s.text(rx, ry+6, 6.5, line, anchorStart, false, rw)
-		ry += 9
+		line := fmt.Sprintf("%d. −%d (→ %d)  %s @ %s: %s", i+1, g.Reduction, g.RiskAfter, g.Control, g.SubjectName, r.controlTitle(g.Control))
+		s.text(rx, ry+6.5, 7, line, anchorStart, false, rw)
+		ry += 10.5
 	}
-	s.text(rx, ry+6, 5.5, wd.greedyNote, anchorStart, false, rw)
-	ry += 9
+	s.text(rx, ry+6.5, 6, wd.greedyNote+" "+fmt.Sprintf(pick(r.Lang, "Total risk now %d.", "現在の総リスク値 %d。"), r.TotalRisk), anchorStart, false, rw)
+	ry += 10
 	y = max(ly, ry) + 4
 	y = s.legend(r, pad, y, w, 6.5, r.Supply != nil)
 	s.footer(r, pad, max(y, H-pad-20), w, 6)

@@ -124,10 +124,11 @@ func (a action) compare(b action) int {
 // under any set of added controls: same kind, organization, cell and own
 // statuses (unowned assets and organizations are their own class).
 type entryClass struct {
-	facts   *graph.NodeFacts // a representative
-	subject string
-	v       int8    // current exploitability
-	members []int32 // node numbers
+	facts     *graph.NodeFacts // a representative
+	subject   string
+	subjectID int32
+	v         int8    // current exploitability
+	members   []int32 // node numbers
 }
 
 type threatState struct {
@@ -138,6 +139,7 @@ type threatState struct {
 	bySubject map[string][]int
 	v         []int8  // per node: exploitability of the pair, 0 = not reached
 	witness   []int32 // per node: class index of an entry attaining v
+	multi     []bool  // per node: entries of two subjects or more attain v
 	risk      int
 }
 
@@ -154,6 +156,9 @@ type gapEngine struct {
 	// scratch for walks
 	seen  []uint32
 	epoch uint32
+	nlab  []uint8 // subjects that reached a node in the current walk (1 or 2)
+	lab   []int32 // the first of them
+	subj  map[string]int32
 	// nv caches, per subject, a class's exploitability with one more
 	// control; apply drops the subject's entries.
 	nv map[string]map[nvKey]int8
@@ -222,13 +227,16 @@ func newGapEngine(ctx context.Context, an *graph.Analyzer, ws string, maxHops in
 		fill[a[0]]++
 	}
 	e.seen = make([]uint32, nn)
+	e.nlab = make([]uint8, nn)
+	e.lab = make([]int32, nn)
+	e.subj = map[string]int32{}
 
 	for _, t := range env.Threats() {
 		entries, err := an.Store.Entries(ctx, ws, env.Index.Cells(t.ID))
 		if err != nil {
 			return nil, fmt.Errorf("export: top gaps of %q: entries of %s: %w", ws, t.ID, err)
 		}
-		ts := &threatState{t: t, like: env.Likelihood(t), bySubject: map[string][]int{}, v: make([]int8, nn), witness: make([]int32, nn)}
+		ts := &threatState{t: t, like: env.Likelihood(t), bySubject: map[string][]int{}, v: make([]int8, nn), witness: make([]int32, nn), multi: make([]bool, nn)}
 		byKey := map[string]*entryClass{}
 		for i := range entries {
 			nf := &entries[i]
@@ -240,6 +248,12 @@ func newGapEngine(ctx context.Context, an *graph.Analyzer, ws string, maxHops in
 			c := byKey[k]
 			if c == nil {
 				c = &entryClass{facts: nf, subject: subjectOf(nf)}
+				id, ok := e.subj[c.subject]
+				if !ok {
+					id = int32(len(e.subj))
+					e.subj[c.subject] = id
+				}
+				c.subjectID = id
 				byKey[k] = c
 				ts.bySubject[c.subject] = append(ts.bySubject[c.subject], len(ts.classes))
 				ts.classes = append(ts.classes, c)
@@ -249,7 +263,7 @@ func newGapEngine(ctx context.Context, an *graph.Analyzer, ws string, maxHops in
 		for _, c := range ts.classes {
 			c.v = int8(e.exploitability(t.ID, c, action{}))
 		}
-		ts.risk = e.walk(ts, nil, ts.v, ts.witness)
+		ts.risk = e.walk(ts, nil, ts.v, ts.witness, ts.multi, nil)
 		e.threats = append(e.threats, ts)
 	}
 	return e, nil
@@ -316,16 +330,39 @@ func (e *gapEngine) exploitability(threat string, c *entryClass, extra action) i
 
 // walk scores threat ts with the class exploitabilities cv (nil = the
 // current ones): entries are walked downstream group by group from v = 3 to
-// v = 1, and each asset takes the v of the first group that reaches it.
-// It fills v and witness and returns the threat's total risk.
-func (e *gapEngine) walk(ts *threatState, cv []int8, v []int8, witness []int32) int {
+// v = 1, and each asset takes the v of the first group that reaches it (as
+// graph's reach does). It fills v and witness and returns the threat's total
+// risk.
+//
+// With multi, the walk carries up to two distinct subjects per node and
+// sets multi[p] when the group that sets p's v reaches p from entries of two
+// subjects or more: then no single action can lower p (the k-nearest
+// distinct sources walk: a node forwards only the first two subjects that
+// reach it, which is enough to tell one from several).
+//
+// With old (the pairs' current v), the walk rescoring an action skips the
+// groups that cannot change a damage likelihood: assets it no longer
+// reaches from a higher group fall to v = 1 (the set of assets reached does
+// not change with coverage).
+func (e *gapEngine) walk(ts *threatState, cv []int8, v []int8, witness []int32, multi []bool, old []int8) int {
 	clear(v)
+	if multi != nil {
+		clear(multi)
+	}
+	lowest := int8(1)
+	if old != nil {
+		lowest = 2
+		if ts.like <= 2 {
+			lowest = 3 // D(2, v) = 1 for v <= 2, D(1, v) = 1
+		}
+	}
 	var frontier, next []int32
-	var fw, nw []int32 // witness class of each frontier node
+	var fw, nw []int32 // witness class of each item
+	var fl, nl []int32 // subject of each item
 	risk := 0
-	for g := int8(3); g >= 1; g-- {
+	for g := int8(3); g >= lowest; g-- {
 		e.epoch++
-		frontier, fw = frontier[:0], fw[:0]
+		frontier, fw, fl = frontier[:0], fw[:0], fl[:0]
 		for ci, c := range ts.classes {
 			cvv := c.v
 			if cv != nil {
@@ -335,39 +372,70 @@ func (e *gapEngine) walk(ts *threatState, cv []int8, v []int8, witness []int32) 
 				continue
 			}
 			for _, p := range c.members {
-				if e.seen[p] != e.epoch {
-					e.seen[p] = e.epoch
+				if e.accept(p, c.subjectID, multi != nil) {
 					frontier = append(frontier, p)
 					fw = append(fw, int32(ci))
+					fl = append(fl, c.subjectID)
 				}
 			}
 		}
 		for depth := 0; len(frontier) > 0; depth++ {
 			for i, p := range frontier {
-				if v[p] == 0 && e.imp[p] > 0 {
+				if e.imp[p] == 0 {
+					continue
+				}
+				if v[p] == 0 {
 					v[p] = g
 					witness[p] = fw[i]
 					risk += int(e.imp[p]) * graph.DamageLikelihood(ts.like, int(g))
+				} else if multi != nil && v[p] == g && e.nlab[p] == 2 {
+					multi[p] = true
 				}
 			}
 			if depth == e.maxHops {
 				break
 			}
-			next, nw = next[:0], nw[:0]
+			next, nw, nl = next[:0], nw[:0], nl[:0]
 			for i, p := range frontier {
 				for _, q := range e.to[e.off[p]:e.off[p+1]] {
-					if e.seen[q] != e.epoch {
-						e.seen[q] = e.epoch
+					if e.accept(q, fl[i], multi != nil) {
 						next = append(next, q)
 						nw = append(nw, fw[i])
+						nl = append(nl, fl[i])
 					}
 				}
 			}
 			frontier, next = next, frontier
 			fw, nw = nw, fw
+			fl, nl = nl, fl
+		}
+	}
+	if old != nil {
+		for p, ov := range old {
+			if ov != 0 && v[p] == 0 {
+				v[p] = 1
+				risk += int(e.imp[p]) * graph.DamageLikelihood(ts.like, 1)
+			}
 		}
 	}
 	return risk
+}
+
+// accept records that subject s reaches node p in the current walk; it
+// reports whether p is to be expanded with s. Without two, a node is
+// visited once; with two, once per subject for its first two subjects.
+func (e *gapEngine) accept(p, s int32, two bool) bool {
+	if e.seen[p] != e.epoch {
+		e.seen[p] = e.epoch
+		e.nlab[p] = 1
+		e.lab[p] = s
+		return true
+	}
+	if !two || e.nlab[p] == 2 || e.lab[p] == s {
+		return false
+	}
+	e.nlab[p] = 2
+	return true
 }
 
 func (e *gapEngine) total() int {
@@ -392,7 +460,7 @@ func (e *gapEngine) candidates(chosen map[action]bool) []candidate {
 		weight := make([]int, len(ts.classes))
 		dmg := make([]int, len(ts.classes))
 		for p, v := range ts.v {
-			if v == 0 || graph.DamageLikelihood(ts.like, int(v)) == 1 {
+			if v == 0 || ts.multi[p] || graph.DamageLikelihood(ts.like, int(v)) == 1 {
 				continue
 			}
 			weight[ts.witness[p]] += int(e.imp[p])
@@ -482,7 +550,7 @@ func (e *gapEngine) evaluate(a action) *evalResult {
 					rss[g.RiskSource] = true
 				}
 			}
-			if nv == c.v {
+			if nv == c.v || ts.like == 1 { // D(1, v) = 1: nothing to lower
 				continue
 			}
 			if cv == nil {
@@ -498,7 +566,7 @@ func (e *gapEngine) evaluate(a action) *evalResult {
 		}
 		v := make([]int8, len(ts.v))
 		w := make([]int32, len(ts.v))
-		risk := e.walk(ts, cv, v, w)
+		risk := e.walk(ts, cv, v, w, nil, ts.v)
 		r.gain += ts.risk - risk
 		for p := range v {
 			if v[p] != ts.v[p] && graph.DamageLikelihood(ts.like, int(v[p])) < graph.DamageLikelihood(ts.like, int(ts.v[p])) {
@@ -526,6 +594,6 @@ func (e *gapEngine) apply(r *evalResult) {
 		for ci, c := range ts.classes {
 			c.v = cv[ci]
 		}
-		ts.risk = e.walk(ts, nil, ts.v, ts.witness)
+		ts.risk = e.walk(ts, nil, ts.v, ts.witness, ts.multi, nil)
 	}
 }
