@@ -70,14 +70,26 @@ var DefaultMedia = []Medium{
 // mediaTable resolves medium texts with user rules first.
 type mediaTable struct {
 	rules []Medium
+	cache map[string]*Medium // medium text -> rule (nil: none); one reader at a time
 }
 
 func newMediaTable(user []Medium) *mediaTable {
-	return &mediaTable{rules: append(slices.Clone(user), DefaultMedia...)}
+	return &mediaTable{rules: append(slices.Clone(user), DefaultMedia...), cache: map[string]*Medium{}}
 }
 
 // lookup returns the rule for a medium text.
 func (t *mediaTable) lookup(medium string) (*Medium, bool) {
+	if m, ok := t.cache[medium]; ok {
+		return m, m != nil
+	}
+	m, ok := t.find(medium)
+	if len(t.cache) < 10000 {
+		t.cache[medium] = m
+	}
+	return m, ok
+}
+
+func (t *mediaTable) find(medium string) (*Medium, bool) {
 	k := key(medium)
 	if k == "" {
 		return nil, false

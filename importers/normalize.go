@@ -74,6 +74,9 @@ var levelWords = map[string]int{
 // ParseLevel reads a 1..3 rating: a number (full-width too, "3.0" from
 // Excel), 高/中/低, 大/中/小 or H/M/L. Empty gives 0 (not rated).
 func ParseLevel(s string) (int, error) {
+	if len(s) == 1 && s[0] >= '1' && s[0] <= '3' {
+		return int(s[0] - '0'), nil
+	}
 	t := Text(s)
 	if t == "" {
 		return 0, nil
@@ -96,6 +99,12 @@ var falseWords = []string{"×", "✕", "✗", "無", "無し", "なし", "非該
 // ParseFlag reads a yes/no cell: ○/×, 有/無, あり/なし, yes/no, true/false,
 // 1/0. Empty and "-" give false.
 func ParseFlag(s string) (bool, error) {
+	switch s {
+	case "":
+		return false, nil
+	case "○":
+		return true, nil
+	}
 	k := key(s)
 	if k == "" {
 		return false, nil
