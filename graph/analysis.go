@@ -270,6 +270,9 @@ type Reached struct {
 	// Path runs from an entry to the asset: a shortest path from the entries
 	// whose exploitability sets the score, ties broken by the smallest node
 	// ID walking back from the asset. Filled only when paths are asked for.
+	// It may differ from the paths ThreatsReaching lists for the same pair,
+	// which are chosen per entry (smallest walking forward from the entry):
+	// a blast radius is computed from all entries of a group at once.
 	Path []string
 }
 

@@ -106,7 +106,7 @@ type AssetQuery struct {
 	Layer         LayerID
 	Component     Component
 	Org           string
-	MinImportance int
+	MinImportance int // on the effective importance (Asset.EffectiveImportance)
 	Text          string // case-insensitive substring of ID, name, category or media
 	After         string
 	First         int
@@ -179,9 +179,17 @@ type Store interface {
 
 	// Write applies one import run atomically: fill calls put with batches;
 	// if fill or any put fails, nothing of the run is written. The workspace
-	// must exist. Edges and statuses must name nodes that exist in the
-	// workspace after the run (or are created by it); statuses must name
-	// catalog controls.
+	// must exist. The model's rules, each an error wrapping ErrInvalid:
+	//   - assets and organizations share one ID space per workspace;
+	//   - component, layers, role, edge type and status are known values;
+	//     C/I/A and importance are 0..3 (0 = not rated);
+	//   - edges and statuses name nodes that exist in the workspace after the
+	//     run (or are created by it); statuses name catalog controls;
+	//   - SUPPLIES joins two organizations; SUPPLIED_BY and OWNED_BY and
+	//     Asset.Owner point to an organization.
+	// Counts: "unchanged" ignores stamps; an item listed again takes the new
+	// Run and LastSeen and keeps its FirstSeen. A dry run with Sweep counts
+	// what the sweep would remove.
 	Write(ctx context.Context, spec WriteSpec, fill func(put func(Batch) error) error) (WriteReport, error)
 
 	// Org and Asset return one node or a *NotFoundError.
@@ -195,14 +203,15 @@ type Store interface {
 	// node is "", sorted by (type, from, to).
 	Edges(ctx context.Context, ws, node string) ([]Edge, error)
 	// Statuses lists the control statuses of the given subjects (all when
-	// subjects is nil), sorted by (subject, framework, control ID).
+	// subjects is nil; none for an empty non-nil list), sorted by (subject,
+	// framework, control ID).
 	Statuses(ctx context.Context, ws string, subjects []string) ([]ControlStatus, error)
 
 	// Entries returns the nodes (assets and organizations) that sit in any of
 	// the cells, sorted by ID.
 	Entries(ctx context.Context, ws string, cells []Cell) ([]NodeFacts, error)
 	// Walk walks compromise flows breadth-first from spec.Starts and calls fn
-	// once per level, depth 0 first; fn returns false to stop early.
+	// once per non-empty level, depth 0 first; fn returns false to stop early.
 	Walk(ctx context.Context, ws string, spec WalkSpec, fn func(Level) bool) error
 
 	// Close flushes and releases the store.
