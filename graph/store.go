@@ -106,7 +106,7 @@ type AssetQuery struct {
 	Layer         LayerID
 	Component     Component
 	Org           string
-	MinImportance int // on the effective importance (Asset.EffectiveImportance)
+	MinImportance int    // on the effective importance (Asset.EffectiveImportance)
 	Text          string // case-insensitive substring of ID, name, category or media
 	After         string
 	First         int
