@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -58,6 +59,14 @@ func Import(ctx context.Context, store graph.Store, opts Options, files ...strin
 	var userMedia []Medium
 	if opts.Mapping != nil {
 		user, userMedia = opts.Mapping.Headers, opts.Mapping.Media
+	}
+	bases := map[string]string{}
+	for _, p := range files {
+		b := filepath.Base(p)
+		if prev, dup := bases[b]; dup {
+			return rep, fmt.Errorf("importers: %s and %s have the same file name %q, which is the import source: rename one", prev, p, b)
+		}
+		bases[b] = p
 	}
 	idx := buildAliasIndex(user)
 	media := newMediaTable(userMedia)

@@ -546,3 +546,27 @@ func TestDryRunAcrossFiles(t *testing.T) {
 		t.Errorf("dry run of a newer version: %+v", w)
 	}
 }
+
+// TestZipBomb imports a workbook whose worksheet unpacks to 40 MiB from a
+// few dozen kilobytes, with a 16 MiB limit.
+func TestZipBomb(t *testing.T) {
+	p := writeBook(t, t.TempDir(), "bomb.xlsx", assetSheet([]any{"x", "X", "システム", "L3", 1, 1, 1}))
+	patchZip(t, p, "xl/worksheets/sheet1.xml", func(b []byte) []byte {
+		i := bytes.Index(b, []byte("<sheetData>")) + len("<sheetData>")
+		pad := bytes.Repeat([]byte(" "), 40<<20)
+		return append(append(append([]byte{}, b[:i]...), pad...), b[i:]...)
+	})
+	st, _ := os.Stat(p)
+	rep, err := Import(context.Background(), newStore(t), Options{Workspace: "w", Limits: Limits{MaxUnzipSize: 16 << 20}}, p)
+	if !errors.Is(err, ErrRejected) || findRejection(rep, "bomb.xlsx", "", 0, "", "", "zip bomb") == nil {
+		t.Fatalf("%d-byte file unpacking to 40 MiB: err %v\n%s", st.Size(), err, rejectionList(rep))
+	}
+}
+
+func TestSameFileNameTwice(t *testing.T) {
+	a := writeBook(t, t.TempDir(), "x.xlsx", orgSheet())
+	b := writeBook(t, t.TempDir(), "x.xlsx", orgSheet())
+	if _, err := Import(context.Background(), newStore(t), Options{Workspace: "w"}, a, b); err == nil || !strings.Contains(err.Error(), "same file name") {
+		t.Errorf("err = %v", err)
+	}
+}
