@@ -120,7 +120,11 @@ func (r *Report) WriteSummary(w io.Writer, lang string) error {
 				fmt.Fprintf(&b, "  %s: %s %s\n", s.Name, tr("スキップ", "skipped"), tr(s.SkippedJA, s.Skipped))
 				continue
 			}
-			fmt.Fprintf(&b, "  %s: %s (%s %d), %s %d, %s %d\n", s.Name, s.Kind, tr("見出し行", "header row"), s.HeaderRow,
+			kind := string(s.Kind)
+			if spec := SpecOf(s.Kind); spec != nil {
+				kind = tr(spec.NameJA, spec.NameEN)
+			}
+			fmt.Fprintf(&b, "  %s: %s (%s %d), %s %d, %s %d\n", s.Name, kind, tr("見出し行", "header row"), s.HeaderRow,
 				tr("行", "rows"), s.Rows, tr("却下", "rejected"), s.Rejected)
 			if len(s.Ignored) > 0 {
 				fmt.Fprintf(&b, "    %s: %s\n", tr("無視した列", "ignored columns"), strings.Join(s.Ignored, ", "))
