@@ -570,3 +570,13 @@ func TestSameFileNameTwice(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestMappingExampleLoads(t *testing.T) {
+	m, err := LoadMapping("testdata/mapping-example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Headers["保管場所"] != "media" || len(m.Media) != 2 || m.Media[0].Component != graph.Things || m.Media[1].Layers[0] != graph.L1 || m.Owner != "acme" {
+		t.Errorf("mapping %+v", m)
+	}
+}
