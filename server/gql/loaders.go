@@ -258,20 +258,27 @@ func (l *Loaders) edgesOf(ctx context.Context, ws, id string) ([]graph.Edge, err
 // read it.
 func (l *Loaders) asset(ctx context.Context, ws, id string) (*model.Asset, error) {
 	w := l.of(ws)
+	// The lock is held during the store call, so that concurrent resolvers
+	// asking for the same asset wait for one call instead of each making
+	// their own.
 	w.mu.Lock()
 	a, ok := w.assets[id]
-	w.mu.Unlock()
 	if !ok {
 		var err error
 		a, err = l.r.Store.Asset(ctx, ws, id)
 		if err != nil {
+			w.mu.Unlock()
 			return nil, err
 		}
-		w.mu.Lock()
 		w.assets[id] = a
-		w.mu.Unlock()
-		l.primeNodes(ws, id)
+		if _, ok := w.statuses[id]; !ok {
+			w.statusWant[id] = true
+		}
+		if _, ok := w.edges[id]; !ok && !w.allEdges {
+			w.edgeWant[id] = true
+		}
 	}
+	w.mu.Unlock()
 	return &model.Asset{Asset: a, Workspace: ws}, nil
 }
 
