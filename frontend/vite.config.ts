@@ -1,8 +1,11 @@
+/// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 
-// Deterministic build: fixed asset names by content hash, no build time or
-// absolute paths in the output, so frontend/check-dist.sh can compare the
-// committed dist with a fresh build.
+// Deterministic build: asset names carry content hashes, no source maps, no
+// build time or absolute path in the output, so check-dist.sh can compare
+// the committed dist/ with a fresh build. Cytoscape is loaded lazily (a
+// dynamic import in the path view), so it is a chunk of its own and the
+// dashboard does not wait for it.
 export default defineConfig({
   base: '/',
   build: {
@@ -11,14 +14,6 @@ export default defineConfig({
     sourcemap: false,
     target: 'es2022',
     chunkSizeWarningLimit: 1200,
-    rolldownOptions: {
-      output: {
-        manualChunks(id: string) {
-          if (id.includes('node_modules/cytoscape')) return 'cytoscape';
-          return undefined;
-        },
-      },
-    },
   },
   server: {
     proxy: { '/graphql': 'http://127.0.0.1:8080', '/export': 'http://127.0.0.1:8080' },

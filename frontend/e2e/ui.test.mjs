@@ -1,0 +1,284 @@
+// End-to-end tests of the UI in headless Chromium (Debian's, driven by
+// playwright-core; no browser download) against a running server.
+// run.sh starts the server and sets:
+//   E2E_URL        the server's base URL
+//   E2E_TOKENS     JSON file: { tokens: { admin, analyst, viewer, expired } }
+//   E2E_REGISTER   the demo register workbook with one broken row
+//   E2E_ARTIFACTS  folder for screenshots and perf.json
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const URL0 = process.env.E2E_URL;
+const tokens = JSON.parse(readFileSync(process.env.E2E_TOKENS, 'utf8')).tokens;
+const register = process.env.E2E_REGISTER;
+const art = process.env.E2E_ARTIFACTS;
+mkdirSync(art, { recursive: true });
+const perf = {};
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  writeFileSync(join(art, 'perf.json'), JSON.stringify(perf, null, 2));
+  console.log('perf:', JSON.stringify(perf));
+});
+
+// Long tasks are recorded from the first script on, in every page.
+const observe = () => {
+  window.__longtasks = [];
+  try {
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) window.__longtasks.push({ name: e.name, start: e.startTime, duration: e.duration, url: location.pathname });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {}
+};
+
+async function newPage(locale = 'en-US') {
+  const ctx = await browser.newContext({ locale, viewport: { width: 1360, height: 900 }, acceptDownloads: true });
+  await ctx.addInitScript(observe);
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.errors = errors;
+  return page;
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(art, name + '.png'), fullPage: true });
+}
+
+async function signIn(page, token) {
+  await page.goto(URL0 + '/signin');
+  await page.fill('#token', token);
+  await page.click('#signin-submit');
+}
+
+/** Sign in without the form: the token goes into sessionStorage first. */
+async function withToken(page, token) {
+  await page.goto(URL0 + '/signin');
+  await page.evaluate((t) => sessionStorage.setItem('cpsfgraph.token', t), token);
+}
+
+test('a bad or expired token gets a clear message on the sign-in page', async () => {
+  const page = await newPage();
+  await signIn(page, 'cpsf_not-a-real-token');
+  await page.waitForSelector('#signin-msg .error');
+  assert.match(await page.textContent('#signin-msg'), /invalid or has expired/);
+  await signIn(page, tokens.expired);
+  await page.waitForSelector('#signin-msg .error');
+  assert.match(await page.textContent('#signin-msg'), /has expired/);
+  await shot(page, '01-signin-expired');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('Japanese by default when the browser prefers it', async () => {
+  const page = await newPage('ja-JP');
+  await page.goto(URL0 + '/signin');
+  await page.waitForSelector('h1');
+  assert.equal(await page.getAttribute('html', 'lang'), 'ja');
+  assert.equal(await page.textContent('h1'), 'サインイン');
+  await shot(page, '02-signin-ja');
+  await page.context().close();
+});
+
+test('sign in, pick the workspace, open a heat-map cell, follow a path to its missing controls', async () => {
+  const page = await newPage();
+  await signIn(page, tokens.analyst);
+  await page.waitForSelector('text=Workspaces');
+  await shot(page, '03-workspaces');
+  await page.click('a[href="/w/demo"]');
+  await page.waitForSelector('section[data-ready="true"] .ipa');
+  await page.waitForSelector('table.cpsf');
+  await page.waitForSelector('table.supply');
+  await shot(page, '04-dashboard');
+  // the cells print their values
+  const top = await page.textContent('[data-cell="ipa-3-3"]');
+  assert.match(top, /^\d+/);
+  // keyboard: the cell is a link reachable with Tab and opened with Enter
+  await page.focus('[data-cell="ipa-3-2"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('table.data tbody tr');
+  assert.match(await page.textContent('h1'), /importance 3 × damage 2/);
+  await shot(page, '05-cell-pairs');
+  await page.click('a.pair-path >> nth=0');
+  await page.waitForSelector('#path-graph canvas');
+  await page.waitForSelector('table.hops tbody tr');
+  const hops = await page.$$eval('table.hops tbody tr', (rows) => rows.length);
+  assert.ok(hops >= 1, 'the path has hops');
+  const text = await page.textContent('table.hops');
+  assert.match(text, /covered|not covered|partly covered|not applicable/);
+  await page.waitForTimeout(300);
+  await shot(page, '06-path-graph');
+  // a CPSF cell too
+  await page.goto(URL0 + '/w/demo');
+  await page.click('[data-cell^="cpsf-L3-SYSTEMS"]');
+  await page.waitForSelector('table.data tbody tr');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('switch the language', async () => {
+  const page = await newPage();
+  await signIn(page, tokens.analyst);
+  await page.waitForSelector('a[href="/w/demo"]');
+  await page.click('a[href="/w/demo"]');
+  await page.waitForSelector('section[data-ready="true"]');
+  assert.equal(await page.textContent('main h1'), 'Dashboard');
+  await page.click('#lang-toggle');
+  await page.waitForSelector('section[data-ready="true"]');
+  assert.equal(await page.textContent('main h1'), 'ダッシュボード');
+  assert.equal(await page.getAttribute('html', 'lang'), 'ja');
+  await page.waitForSelector('table.supply');
+  await shot(page, '07-dashboard-ja');
+  // the choice is kept across reloads
+  await page.reload();
+  await page.waitForSelector('main h1');
+  assert.equal(await page.textContent('main h1'), 'ダッシュボード');
+  await page.click('#lang-toggle');
+  await page.waitForFunction(() => document.querySelector('main h1')?.textContent === 'Dashboard');
+  await page.context().close();
+});
+
+test('asset explorer, asset detail, threat blast radius, coverage', async () => {
+  const page = await newPage();
+  await withToken(page, tokens.analyst);
+  await page.goto(URL0 + '/w/demo/assets');
+  await page.waitForSelector('#asset-results table');
+  await page.selectOption('#layer', 'L3');
+  await page.selectOption('#component', 'SYSTEMS');
+  await page.click('form.filters button[type=submit]');
+  await page.waitForFunction(() => location.search.includes('layer=L3'));
+  await page.waitForSelector('#asset-results table');
+  const comps = await page.$$eval('#asset-results tbody tr td:nth-child(3)', (tds) => [...new Set(tds.map((t) => t.textContent))]);
+  assert.equal(comps.length, 1, 'one component after filtering: ' + comps);
+  await shot(page, '08-assets');
+  await page.click('#asset-results tbody tr:first-child a');
+  await page.waitForSelector('h2:has-text("Threats reaching this asset")');
+  await shot(page, '09-asset');
+  await page.goto(URL0 + '/w/demo/threats');
+  await page.waitForSelector('table.data tbody tr');
+  await page.click('table.data tbody tr:first-child a');
+  await page.waitForSelector('h2:has-text("Blast radius")');
+  await shot(page, '10-threat');
+  await page.goto(URL0 + '/w/demo/coverage');
+  await page.waitForSelector('h2:has-text("Readiness by organization")');
+  await shot(page, '11-coverage');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('import: a file that is not a workbook, then the register with one broken row', async () => {
+  const page = await newPage();
+  await withToken(page, tokens.analyst);
+  await page.goto(URL0 + '/w/demo/import');
+  await page.setInputFiles('#workbook', { name: 'notes.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.from('just text, not a zip') });
+  await page.waitForSelector('#import-msg .error');
+  assert.match(await page.textContent('#import-msg'), /is not an Excel workbook/);
+  await page.setInputFiles('#workbook', register);
+  await page.click('#dry-run');
+  await page.waitForSelector('#import-report');
+  const report = await page.textContent('#import-report');
+  assert.match(report, /Dry run/);
+  const rows = await page.$$eval('table.rejected tbody tr', (trs) => trs.map((tr) => tr.textContent));
+  assert.ok(rows.length >= 1, 'the broken row is rejected');
+  assert.ok(rows.some((r) => r.includes('9')), 'the rejection names the bad value 9: ' + rows.join(' | '));
+  await shot(page, '12-import-dry-run');
+  // all or nothing: without partial nothing is written
+  await page.click('#run-import');
+  await page.waitForSelector('#import-report .warn');
+  assert.match(await page.textContent('#import-report'), /Nothing was written/);
+  await page.setInputFiles('#workbook', register);
+  await page.check('#partial');
+  await page.click('#dry-run');
+  await page.waitForSelector('#import-report');
+  await page.click('#run-import');
+  await page.waitForSelector('#import-report .ok');
+  assert.match(await page.textContent('#import-report'), /Imported: \d+ created/);
+  await shot(page, '13-import-done');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a viewer trying to import is told why not', async () => {
+  const page = await newPage();
+  await withToken(page, tokens.viewer);
+  await page.goto(URL0 + '/w/demo/import');
+  await page.waitForSelector('#viewer-note');
+  await page.setInputFiles('#workbook', register);
+  await page.click('#dry-run');
+  await page.waitForSelector('#import-msg .error');
+  assert.match(await page.textContent('#import-msg'), /A viewer cannot import/);
+  await shot(page, '14-import-viewer');
+  await page.context().close();
+});
+
+test('an empty workspace and a server that is down get clear messages', async () => {
+  // an empty workspace, created through the API with the admin token
+  const res = await fetch(URL0 + '/graphql', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + tokens.admin },
+    body: JSON.stringify({ query: 'mutation { createWorkspace(input: {id: "e2e-empty", name: "Empty (e2e)"}) { id } }' }),
+  });
+  const body = await res.json();
+  assert.ok(!body.errors || /exists/.test(body.errors[0].message), JSON.stringify(body));
+  const page = await newPage();
+  await withToken(page, tokens.admin);
+  await page.goto(URL0 + '/w/e2e-empty');
+  await page.waitForSelector('.empty');
+  assert.match(await page.textContent('.empty'), /This workspace is empty/);
+  await shot(page, '15-empty-workspace');
+  // the server goes away
+  await page.route('**/graphql', (r) => r.abort('connectionrefused'));
+  await page.goto(URL0 + '/w/demo/assets');
+  await page.waitForSelector('.error');
+  assert.match(await page.textContent('.error'), /cannot be reached/);
+  await shot(page, '16-server-down');
+  await page.context().close();
+});
+
+test('performance: dashboard first meaningful paint and the longest task while navigating', async () => {
+  const page = await newPage();
+  await withToken(page, tokens.analyst);
+  const t0 = Date.now();
+  await page.goto(URL0 + '/w/demo');
+  await page.waitForSelector('section[data-ready="true"]');
+  const wall = Date.now() - t0;
+  const m = await page.evaluate(() => {
+    const mark = performance.getEntriesByName('dashboard-ipa-painted')[0];
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+    return { ipaPainted: mark ? mark.startTime : null, fcp: fcp ? fcp.startTime : null };
+  });
+  perf.dashboardFirstMeaningfulPaintMs = Math.round(m.ipaPainted);
+  perf.dashboardFirstContentfulPaintMs = m.fcp === null ? null : Math.round(m.fcp);
+  perf.dashboardWallMs = wall;
+  // navigate through the pages in one document (client-side routing)
+  const nav = async (sel, wait) => {
+    await page.click(sel);
+    await page.waitForSelector(wait);
+  };
+  await page.waitForSelector('table.cpsf');
+  await nav('[data-cell="ipa-3-3"]', 'a.pair-path');
+  await nav('a.pair-path >> nth=0', '#path-graph canvas');
+  await nav('header nav a[href="/w/demo/assets"]', '#asset-results table');
+  await nav('#asset-results tbody tr:first-child a', 'h2:has-text("Threats reaching")');
+  await nav('header nav a[href="/w/demo/threats"]', 'table.data tbody tr');
+  await nav('header nav a[href="/w/demo/coverage"]', 'h2:has-text("Readiness")');
+  await nav('header nav a[href="/w/demo"]', 'section[data-ready="true"]');
+  await page.waitForTimeout(200);
+  const tasks = await page.evaluate(() => window.__longtasks);
+  perf.longTasks = tasks.length;
+  perf.longestTaskMs = Math.round(Math.max(0, ...tasks.map((t) => t.duration)));
+  console.log(`dashboard first meaningful paint (IPA matrix drawn): ${perf.dashboardFirstMeaningfulPaintMs} ms; first contentful paint: ${perf.dashboardFirstContentfulPaintMs} ms; longest task while navigating: ${perf.longestTaskMs} ms (${tasks.length} long tasks)`);
+  assert.ok(perf.dashboardFirstMeaningfulPaintMs < 1500, `first meaningful paint ${perf.dashboardFirstMeaningfulPaintMs} ms, budget 1500 ms`);
+  assert.ok(perf.longestTaskMs < 200, `longest task ${perf.longestTaskMs} ms, budget 200 ms`);
+  await page.context().close();
+});
