@@ -222,6 +222,7 @@ func badRows(d *fileData) map[pos]bool {
 func ok[T any](it item[T], bad map[pos]bool) bool { return !bad[it.p] }
 
 func (v *validator) run() {
+	v.checkAcrossFiles()
 	v.checkCatalog()
 	// Rejections cascade (an asset whose owner was rejected, an edge to that
 	// asset, ...): repeat until no new row is rejected.
@@ -413,7 +414,7 @@ func (v *validator) checkCompany() int {
 		}
 		for _, x := range d.assets {
 			if _, clash := orgs[x.v.ID]; clash && ok(x, bad) && !x.derived {
-				d.reject(x.from, x.v.ID, errf("ID %q は組織の ID と同じです (資産と組織で ID は共通)", "ID %q is also an organization's ID (assets and organizations share one ID space)", x.v.ID))
+				d.reject(x.key, x.v.ID, errf("ID %q は組織の ID と同じです (資産と組織で ID は共通)", "ID %q is also an organization's ID (assets and organizations share one ID space)", x.v.ID))
 				n++
 				bad[x.p] = true
 				continue
@@ -791,4 +792,36 @@ func typeError(e graph.Edge, orgs map[string]graph.Org) *cellError {
 		}
 	}
 	return nil
+}
+
+// checkAcrossFiles rejects a node that two files of one import both
+// declare: each file is its own import source, so the second would take
+// the node over and a later import of the first would remove it.
+func (v *validator) checkAcrossFiles() {
+	type at struct {
+		file string
+		p    pos
+	}
+	first := map[string]at{}
+	check := func(d *fileData, id string, p pos, key cellAt, derived bool) {
+		if derived {
+			return
+		}
+		if f, dup := first[id]; dup && f.file != d.base {
+			d.reject(key, id, errf("ID %q は %s (シート %s の %d 行目) でも定義されています。一つのファイルにまとめてください",
+				"ID %q is also declared in %s (sheet %s row %d); keep it in one file", id, f.file, f.p.sheet, f.p.row))
+			return
+		}
+		if _, dup := first[id]; !dup {
+			first[id] = at{d.base, p}
+		}
+	}
+	for _, d := range v.data {
+		for _, x := range d.orgs {
+			check(d, x.v.ID, x.p, x.key, x.derived)
+		}
+		for _, x := range d.assets {
+			check(d, x.v.ID, x.p, x.key, x.derived)
+		}
+	}
 }

@@ -580,3 +580,13 @@ func TestMappingExampleLoads(t *testing.T) {
 		t.Errorf("mapping %+v", m)
 	}
 }
+
+func TestSameIDInTwoFiles(t *testing.T) {
+	dir := t.TempDir()
+	a := writeBook(t, dir, "a.xlsx", assetSheet([]any{"x", "X", "システム", "L3", 1, 1, 1}))
+	b := writeBook(t, dir, "b.xlsx", assetSheet([]any{"y", "Y", "システム", "L3", 1, 1, 1}, []any{"x", "X2", "モノ", "L2", 1, 1, 1}))
+	rep, err := Import(context.Background(), newStore(t), Options{Workspace: "w"}, a, b)
+	if !errors.Is(err, ErrRejected) || findRejection(rep, "b.xlsx", "資産", 3, "A", "x", "also declared in a.xlsx") == nil {
+		t.Fatalf("err %v\n%s", err, rejectionList(rep))
+	}
+}

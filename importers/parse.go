@@ -34,6 +34,7 @@ type item[T any] struct {
 	v        T
 	p        pos
 	from, to cellAt // referencing cells (edges, statuses, owners, mappings)
+	key      cellAt // the cell holding the item's ID (nodes)
 	derived  bool   // made by the importer (register media), not a row
 }
 
@@ -414,7 +415,7 @@ func (r *rowCtx) parseOrg(p pos) {
 	if !r.unique("node", "id", v.ID) {
 		return
 	}
-	r.d.orgs = append(r.d.orgs, item[graph.Org]{v: v, p: p})
+	r.d.orgs = append(r.d.orgs, item[graph.Org]{v: v, p: p, key: r.cell("id")})
 	for _, to := range supplies {
 		r.d.edges = append(r.d.edges, item[graph.Edge]{v: graph.Edge{Type: graph.RelSupplies, From: v.ID, To: to}, p: p, from: r.cell("id"), to: r.cell("supplies")})
 	}
@@ -442,7 +443,7 @@ func (r *rowCtx) parseAsset(p pos) {
 	if !r.unique("node", "id", v.ID) {
 		return
 	}
-	r.d.assets = append(r.d.assets, item[graph.Asset]{v: v, p: p, from: r.cell("owner")})
+	r.d.assets = append(r.d.assets, item[graph.Asset]{v: v, p: p, from: r.cell("owner"), key: r.cell("id")})
 	for _, s := range suppliers {
 		r.d.edges = append(r.d.edges, item[graph.Edge]{v: graph.Edge{Type: graph.RelSuppliedBy, From: v.ID, To: s}, p: p, from: r.cell("id"), to: r.cell("supplier")})
 	}
@@ -544,7 +545,11 @@ func (r *rowCtx) parseRegister(p pos) {
 		}
 		d.regIndex[id] = len(d.assets)
 		d.selfOwned = append(d.selfOwned, len(d.assets))
-		d.assets = append(d.assets, item[graph.Asset]{v: v, p: p})
+		keyCell := r.cell("id")
+		if r.text("id") == "" {
+			keyCell = r.cell("name")
+		}
+		d.assets = append(d.assets, item[graph.Asset]{v: v, p: p, key: keyCell})
 	}
 	for _, to := range storedOn {
 		d.edges = append(d.edges, item[graph.Edge]{v: graph.Edge{Type: graph.RelStoredOn, From: id, To: to}, p: p, from: r.cell("name"), to: r.cell("stored_on")})
