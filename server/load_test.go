@@ -1,0 +1,148 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"cpsfgraph/bench"
+	"cpsfgraph/bench/synth"
+	"cpsfgraph/catalog"
+	"cpsfgraph/graph"
+	"cpsfgraph/graph/memstore"
+	"cpsfgraph/graph/neo4jstore"
+	"cpsfgraph/server"
+	"cpsfgraph/server/auth"
+)
+
+// TestLoadThreatsReaching measures threatsReaching on the synthetic
+// enterprise under concurrent clients over loopback HTTP, and the same
+// analysis in process in the same run, so the HTTP + GraphQL overhead shows
+// as a ratio. It runs only with CPSFGRAPH_API_BENCH=1:
+//
+//	CPSFGRAPH_API_BENCH=1 go test ./server -run TestLoadThreatsReaching -v -timeout 30m
+//
+// Settings: CPSFGRAPH_API_BENCH_ASSETS (default 100000), _CLIENTS (50),
+// _SECONDS (30), _STORE (memstore, or neo4j with NEO4J_URI).
+func TestLoadThreatsReaching(t *testing.T) {
+	if os.Getenv("CPSFGRAPH_API_BENCH") != "1" {
+		t.Skip("set CPSFGRAPH_API_BENCH=1 to run the API load test")
+	}
+	env := func(k string, def int) int {
+		if v, err := strconv.Atoi(os.Getenv("CPSFGRAPH_API_BENCH_" + k)); err == nil && v > 0 {
+			return v
+		}
+		return def
+	}
+	assets, clients, secs := env("ASSETS", 100000), env("CLIENTS", 50), env("SECONDS", 30)
+	ctx := context.Background()
+	var st graph.Store = memstore.New()
+	storeName := "memstore"
+	if os.Getenv("CPSFGRAPH_API_BENCH_STORE") == "neo4j" {
+		cfg, err := neo4jstore.ConfigFromEnv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := neo4jstore.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, storeName = s, "neo4j"
+	}
+	defer st.Close()
+	cat := catalog.Default()
+	ws, b := synth.Generate(synth.Config{Assets: assets, Seed: 1, Catalog: cat})
+	if storeName == "neo4j" {
+		st.DeleteWorkspace(ctx, ws.ID)
+	}
+	start := time.Now()
+	if _, err := bench.Load(ctx, st, cat, ws, &b, 0); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("loaded %d assets, %d edges into %s in %v", len(b.Assets), len(b.Edges), storeName, time.Since(start).Round(time.Millisecond))
+	var ids []string
+	for i := 0; i < len(b.Assets) && len(ids) < 500; i += max(1, len(b.Assets)/500) {
+		ids = append(ids, b.Assets[i].ID)
+	}
+
+	run := func(name string, call func(id string) error) {
+		var n atomic.Int64
+		var mu sync.Mutex
+		var lat []time.Duration
+		deadline := time.Now().Add(time.Duration(secs) * time.Second)
+		var wg sync.WaitGroup
+		var failed atomic.Value
+		for c := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var mine []time.Duration
+				for i := c; time.Now().Before(deadline); i += clients {
+					t0 := time.Now()
+					if err := call(ids[i%len(ids)]); err != nil {
+						failed.Store(err)
+						return
+					}
+					mine = append(mine, time.Since(t0))
+					n.Add(1)
+				}
+				mu.Lock()
+				lat = append(lat, mine...)
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		if err, _ := failed.Load().(error); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		slices.Sort(lat)
+		p := func(q float64) time.Duration { return lat[min(len(lat)-1, int(q*float64(len(lat))))] }
+		t.Logf("%-10s %s, %d clients, %ds: %d requests, %.0f/s, p50 %v, p99 %v", name, storeName, clients, secs, n.Load(),
+			float64(n.Load())/float64(secs), p(0.5).Round(time.Microsecond), p(0.99).Round(time.Microsecond))
+	}
+
+	an := graph.NewAnalyzer(st)
+	run("in-process", func(id string) error {
+		_, err := an.ThreatsReaching(ctx, ws.ID, id, graph.ReachOptions{})
+		return err
+	})
+
+	a := auth.NewMemoryStore()
+	secret, _, _ := auth.Issue(ctx, a, ws.ID, auth.Viewer, "load", "test", time.Now(), 0)
+	srv, err := server.New(server.Config{Store: st, Auth: a, Addr: "127.0.0.1:0", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+	q := `query Reach($ws: ID!, $a: ID!) { threatsReaching(workspace: $ws, asset: $a) { threats { threat { id } score { risk band } truncated paths { length hops { node status coverage } } } } }`
+	run("HTTP", func(id string) error {
+		body, _ := json.Marshal(map[string]any{"query": q, "variables": map[string]any{"ws": ws.ID, "a": id}})
+		req, _ := http.NewRequest("POST", ts.URL+"/graphql", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+secret)
+		res, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != 200 || strings.Contains(string(b), `"errors"`) {
+			return fmt.Errorf("status %d: %.300s", res.StatusCode, b)
+		}
+		return nil
+	})
+}
