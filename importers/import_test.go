@@ -214,6 +214,9 @@ func TestBadInput(t *testing.T) {
 		{"duplicate IDs", func(dir string) string {
 			return writeBook(t, dir, "b.xlsx", assetSheet(okAsset, []any{"new", "また新しい", "システム", "L3", 1, 1, 1}))
 		}, "資産", 3, "A", "new", "duplicate ID"},
+		{"asset ID of an organization", func(dir string) string {
+			return writeBook(t, dir, "b.xlsx", assetSheet([]any{"it-vendor", "X", "システム", "L3", 1, 1, 1}))
+		}, "資産", 2, "A", "it-vendor", "also an organization's ID"},
 		{"unknown control", func(dir string) string {
 			return writeBook(t, dir, "b.xlsx", sheetSpec{Name: "対策", Rows: [][]any{{"対象ID", "管理策", "状況"}, {"acme", "IPA-SME-5:99", "実施済"}}})
 		}, "対策", 2, "B", "IPA-SME-5:99", "unknown control"},
