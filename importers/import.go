@@ -508,11 +508,16 @@ func catalogEmpty(c *graph.Catalog) bool {
 func (v *validator) batch(d *fileData) graph.Batch {
 	bad := badRows(d)
 	var b graph.Batch
-	used := map[string]bool{}
+	used := map[string]bool{} // derived nodes a surviving edge names
 	for _, x := range d.edges {
 		if ok(x, bad) {
 			b.Edges = append(b.Edges, x.v)
-			used[x.v.From], used[x.v.To] = true, true
+			if d.derivedID[x.v.To] {
+				used[x.v.To] = true
+			}
+			if d.derivedID[x.v.From] {
+				used[x.v.From] = true
+			}
 		}
 	}
 	// A derived node survives when a surviving row's edge names it (and a

@@ -63,7 +63,9 @@ func key(s string) string {
 // errorValues are the values Excel shows in error cells.
 var errorValues = []string{"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
 
-func isErrorValue(s string) bool { return slices.Contains(errorValues, strings.ToUpper(s)) }
+func isErrorValue(s string) bool {
+	return len(s) > 1 && s[0] == '#' && slices.Contains(errorValues, strings.ToUpper(s))
+}
 
 // levelWords maps words of a 3-step scale to 1..3.
 var levelWords = map[string]int{
