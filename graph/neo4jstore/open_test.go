@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"cpsfgraph/graph"
 	"cpsfgraph/graph/neo4jstore"
 )
 
@@ -111,4 +112,25 @@ func TestSchemaVersion(t *testing.T) {
 		t.Errorf("refusal changed the stored version to %v", v)
 	}
 	cypher(t, cfg, "MATCH (n:CpsfgraphSchema) SET n.version = 1", nil)
+}
+
+// TestRoutingURI opens the store with the cluster-routing scheme neo4j://
+// (a single server answers the routing table with itself).
+func TestRoutingURI(t *testing.T) {
+	cfg := testConfig(t)
+	wipe(t, cfg)
+	rest, ok := strings.CutPrefix(cfg.URI, "bolt://")
+	if !ok {
+		t.Skipf("NEO4J_URI %q is not bolt://", cfg.URI)
+	}
+	cfg.URI = "neo4j://" + rest
+	s := openCfg(t, cfg)
+	ctx := context.Background()
+	if err := s.PutWorkspace(ctx, graph.Workspace{ID: "routed", Name: "via neo4j://"}); err != nil {
+		t.Fatalf("PutWorkspace over %s: %v", cfg.URI, err)
+	}
+	ws, err := s.Workspaces(ctx)
+	if err != nil || len(ws) != 1 || ws[0].ID != "routed" {
+		t.Fatalf("Workspaces over %s = %+v, %v", cfg.URI, ws, err)
+	}
 }
