@@ -27,8 +27,10 @@ type Options struct {
 	BatchSize int
 	// Mapping maps unknown header texts and media (nil: built-ins only).
 	Mapping *Mapping
-	// Progress, when set, is called as rows are read (total 0: unknown yet)
-	// and as items are written (done of total).
+	// Progress, when set, is called in two phases, each counting up to its
+	// total: while rows are read (done rows of the total the worksheets
+	// declare; total 0 when they declare none), then while items are
+	// written (done items of total).
 	Progress func(done, total int)
 	// Limits bound what one workbook may cost.
 	Limits Limits
@@ -70,11 +72,16 @@ func Import(ctx context.Context, store graph.Store, opts Options, files ...strin
 	}
 	idx := buildAliasIndex(user)
 	media := newMediaTable(userMedia)
-	read := 0
+	read, estimate := 0, 0
+	if opts.Progress != nil {
+		for _, p := range files {
+			estimate += estimateRows(p)
+		}
+	}
 	progress := func(n int) {
 		read += n
 		if opts.Progress != nil {
-			opts.Progress(read, 0)
+			opts.Progress(min(read, estimate), estimate)
 		}
 	}
 	var data []*fileData

@@ -593,3 +593,22 @@ func TestSameIDInTwoFiles(t *testing.T) {
 		t.Fatalf("err %v\n%s", err, rejectionList(rep))
 	}
 }
+
+func TestEstimateRows(t *testing.T) {
+	p := writeBook(t, t.TempDir(), "e.xlsx", assetSheet([]any{"x", "X", "システム", "L3", 1, 1, 1}, []any{"y", "Y", "システム", "L3", 1, 1, 1}), orgSheet())
+	if got := estimateRows(p); got != 0 {
+		t.Errorf("estimateRows = %d without dimensions; want 0", got)
+	}
+	// As Excel saves it: each sheet declares its range.
+	for i, dim := range []string{"A1:G3", "A1:E3"} {
+		patchZip(t, p, fmt.Sprintf("xl/worksheets/sheet%d.xml", i+1), func(b []byte) []byte {
+			return bytes.Replace(b, []byte(`<dimension ref="A1"`), []byte(`<dimension ref="`+dim+`"`), 1)
+		})
+	}
+	if got := estimateRows(p); got != 3+3 {
+		t.Errorf("estimateRows = %d; want 6", got)
+	}
+	if got := estimateRows("testdata/mapping-example.yaml"); got != 0 {
+		t.Errorf("estimateRows(not a workbook) = %d", got)
+	}
+}
