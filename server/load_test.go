@@ -77,7 +77,7 @@ func TestLoadThreatsReaching(t *testing.T) {
 		ids = append(ids, b.Assets[i].ID)
 	}
 
-	run := func(name string, call func(id string) error) {
+	run := func(name string, clients int, call func(id string) error) {
 		var n atomic.Int64
 		var mu sync.Mutex
 		var lat []time.Duration
@@ -114,14 +114,17 @@ func TestLoadThreatsReaching(t *testing.T) {
 	}
 
 	an := graph.NewAnalyzer(st)
-	run("in-process", func(id string) error {
+	inProcess := func(id string) error {
 		_, err := an.ThreatsReaching(ctx, ws.ID, id, graph.ReachOptions{})
 		return err
-	})
+	}
+	run("in-process", 1, inProcess)
+	run("in-process", clients, inProcess)
 
 	a := auth.NewMemoryStore()
 	secret, _, _ := auth.Issue(ctx, a, ws.ID, auth.Viewer, "load", "test", time.Now(), 0)
-	srv, err := server.New(server.Config{Store: st, Auth: a, Addr: "127.0.0.1:0", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv, err := server.New(server.Config{Store: st, Auth: a, Addr: "127.0.0.1:0", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Limits: server.Limits{Timeout: 10 * time.Minute}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +132,7 @@ func TestLoadThreatsReaching(t *testing.T) {
 	defer ts.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	q := `query Reach($ws: ID!, $a: ID!) { threatsReaching(workspace: $ws, asset: $a) { threats { threat { id } score { risk band } truncated paths { length hops { node status coverage } } } } }`
-	run("HTTP", func(id string) error {
+	overHTTP := func(id string) error {
 		body, _ := json.Marshal(map[string]any{"query": q, "variables": map[string]any{"ws": ws.ID, "a": id}})
 		req, _ := http.NewRequest("POST", ts.URL+"/graphql", strings.NewReader(string(body)))
 		req.Header.Set("Content-Type", "application/json")
@@ -144,5 +147,7 @@ func TestLoadThreatsReaching(t *testing.T) {
 			return fmt.Errorf("status %d: %.300s", res.StatusCode, b)
 		}
 		return nil
-	})
+	}
+	run("HTTP", 1, overHTTP)
+	run("HTTP", clients, overHTTP)
 }
