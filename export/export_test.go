@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -19,6 +20,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"cpsfgraph/bench"
+	"cpsfgraph/bench/synth"
 	"cpsfgraph/catalog"
 	"cpsfgraph/graph"
 	"cpsfgraph/graph/memstore"
@@ -841,5 +844,63 @@ func TestTextHelpers(t *testing.T) {
 		if got := sheetName(tc.in); got != tc.want {
 			t.Errorf("sheetName(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestCPSFMatchesAnalysis checks that the export's CPSF map, computed from
+// the pairs it already has, equals graph's HeatmapCPSF field by field.
+func TestCPSFMatchesAnalysis(t *testing.T) {
+	ctx := context.Background()
+	hostile, hws, _ := hostileStore(t)
+	small := memstore.New()
+	cat := catalog.Default()
+	res := synth.GenerateResult(synth.Config{Assets: 1500, Suppliers: 8, Catalog: cat, Seed: 7})
+	if _, err := bench.Load(ctx, small, cat, res.Workspace, &res.Batch, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		st   graph.Store
+		ws   string
+		hops int
+	}{
+		{"demo", demoStore(t), demo.WorkspaceID, 5},
+		{"demo 2 hops", demoStore(t), demo.WorkspaceID, 2},
+		{"hostile", hostile, hws, 5},
+		{"synthetic 1500", small, res.Workspace.ID, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			an := graph.NewAnalyzer(tc.st)
+			r, err := Build(ctx, an, tc.ws, Options{MaxHops: tc.hops, TopGaps: -1, Date: testDate})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := an.HeatmapCPSF(ctx, tc.ws, tc.hops)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(r.CPSF, want) {
+				for i := range want.Cells {
+					if !reflect.DeepEqual(r.CPSF.Cells[i], want.Cells[i]) {
+						t.Errorf("cell %d: export %+v\nanalysis %+v", i, r.CPSF.Cells[i], want.Cells[i])
+					}
+				}
+				t.Fatalf("CPSF maps differ")
+			}
+			ipa, err := an.HeatmapIPA(ctx, tc.ws, tc.hops)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(r.IPA, ipa) {
+				t.Errorf("IPA maps differ")
+			}
+			sup, err := an.HeatmapSupply(ctx, tc.ws)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(r.Supply, sup) {
+				t.Errorf("supply maps differ")
+			}
+		})
 	}
 }

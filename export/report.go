@@ -170,31 +170,44 @@ func Build(ctx context.Context, an *graph.Analyzer, ws string, opt Options) (*Re
 	r := &Report{Workspace: env.Workspace, Date: opt.Date, Lang: opt.Lang, Kind: opt.Kind, MaxHops: opt.MaxHops}
 	r.fillCatalog(env.Index.Catalog)
 
-	// The heat-maps that need their own pass run beside the pairs.
+	// The supply-chain map and the top gaps need their own passes: they run
+	// beside the pairs.
 	var wg sync.WaitGroup
-	var cpsfErr, supplyErr error
-	if opt.Kind.Has(KindCPSF) || opt.Kind.Has(KindSupply) {
+	var supplyErr, gapsErr error
+	if opt.Kind.Has(KindSupply) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if opt.Kind.Has(KindSupply) {
-				r.Supply, supplyErr = an.HeatmapSupply(ctx, ws)
-			}
-			if opt.Kind.Has(KindCPSF) {
-				r.CPSF, cpsfErr = an.HeatmapCPSF(ctx, ws, opt.MaxHops)
+			r.Supply, supplyErr = an.HeatmapSupply(ctx, ws)
+		}()
+	}
+	n := opt.TopGaps
+	if n == 0 {
+		n = DefaultTopGaps
+	}
+	if n > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var g *GapResult
+			if g, gapsErr = TopGaps(ctx, an, ws, n, opt.MaxHops); gapsErr == nil {
+				r.TopGaps = g.Choices
 			}
 		}()
 	}
 	pairs, err := pairRows(ctx, an, env, opt.MaxHops, opt.Lang)
+	if err == nil && opt.Kind.Has(KindCPSF) {
+		r.CPSF, err = cpsfHeatmap(ctx, an, env, opt.MaxHops, pairs)
+	}
 	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
-	if cpsfErr != nil {
-		return nil, fmt.Errorf("export: CPSF heat-map of %q: %w", ws, cpsfErr)
-	}
 	if supplyErr != nil {
 		return nil, fmt.Errorf("export: supply-chain heat-map of %q: %w", ws, supplyErr)
+	}
+	if gapsErr != nil {
+		return nil, gapsErr
 	}
 	r.Pairs = pairs
 	for _, p := range pairs {
@@ -209,17 +222,6 @@ func Build(ctx context.Context, an *graph.Analyzer, ws string, opt Options) (*Re
 			return cmp.Or(strings.Compare(a.Threat, b.Threat), strings.Compare(a.Asset, b.Asset))
 		})
 		r.IPA = graph.NewIPAHeatmap(ws, opt.MaxHops, gp)
-	}
-	n := opt.TopGaps
-	if n == 0 {
-		n = DefaultTopGaps
-	}
-	if n > 0 {
-		g, err := TopGaps(ctx, an, ws, n, opt.MaxHops)
-		if err != nil {
-			return nil, err
-		}
-		r.TopGaps = g.Choices
 	}
 	return r, nil
 }
@@ -315,6 +317,25 @@ func threatRows(ctx context.Context, an *graph.Analyzer, env *graph.Env, t *grap
 		cov  graph.HopCoverage
 	}
 	cache := map[string]*entryInfo{}
+	// Entries without statuses of their own share their coverage with
+	// every entry of the same kind, organization and place in the grid.
+	type shareKey struct {
+		kind      graph.NodeKind
+		org, cell string
+	}
+	shared := map[shareKey]graph.HopCoverage{}
+	coverage := func(nf *graph.NodeFacts) graph.HopCoverage {
+		if len(nf.Statuses) > 0 || nf.Kind != graph.KindAsset {
+			return env.Index.Coverage(t.ID, nf, env.Statuses)
+		}
+		k := shareKey{nf.Kind, nf.Org, string(nf.Component) + fmt.Sprint(nf.Layers)}
+		cov, ok := shared[k]
+		if !ok {
+			cov = env.Index.Coverage(t.ID, nf, env.Statuses)
+			shared[k] = cov
+		}
+		return cov
+	}
 	name := pick(lang, t.NameEN, t.NameJA)
 	rows := make([]PairRow, 0, len(br.Assets))
 	for _, a := range br.Assets {
@@ -326,7 +347,7 @@ func threatRows(ctx context.Context, an *graph.Analyzer, env *graph.Env, t *grap
 				info = &entryInfo{}
 				if nf := facts[e]; nf != nil {
 					info.name = nf.Name
-					info.cov = env.Index.Coverage(t.ID, nf, env.Statuses)
+					info.cov = coverage(nf)
 				}
 				cache[e] = info
 			}
