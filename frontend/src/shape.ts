@@ -47,6 +47,7 @@ export interface CPSFCellIn {
   layer: LayerID;
   component: ComponentCode;
   assets: number;
+  orgs?: number;
   pairCount: number;
   maxRisk: number;
   band: Band | null;
@@ -117,7 +118,7 @@ export function bandColour(band: Band | null, count = 1): Colour {
 export function coverageColour(p: number): Colour {
   const steps = ['#f7fbff', '#d2e3f3', '#9ecae1', '#4a98c9', '#1764ab', '#08306b'];
   const i = Math.max(0, Math.min(steps.length - 1, Math.floor(p * (steps.length - 1) + 1e-9)));
-  return { bg: steps[i], fg: i >= 3 ? '#ffffff' : '#1a1a1a', pattern: 'none' };
+  return { bg: steps[i], fg: i >= 4 ? '#ffffff' : '#1a1a1a', pattern: 'none' };
 }
 
 export function pct(p: number): string {

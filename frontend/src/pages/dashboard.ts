@@ -11,7 +11,7 @@ const IPA = `query IPA($ws: ID!) {
   ipaHeatmap(workspace: $ws) { maxHops pairCount cells { importance damage risk band count } }
   assets(workspace: $ws, first: 1) { totalCount }
 }`;
-const CPSF = `query CPSF($ws: ID!) { cpsfHeatmap(workspace: $ws) { cells { layer component assets pairCount maxRisk band coverage riskSources assessed } } }`;
+const CPSF = `query CPSF($ws: ID!) { cpsfHeatmap(workspace: $ws) { cells { layer component assets orgs pairCount maxRisk band coverage riskSources assessed } } }`;
 const SUPPLY = `query Supply($ws: ID!) { supplyHeatmap(workspace: $ws) { rows { organization { id name role } tier assetsSupplied cells { function requirements covered coverage } } } }`;
 
 function bandText(b: Band | null): string {
@@ -124,16 +124,17 @@ function cpsfSection(ws: string): HTMLElement {
                 h(
                   'tr',
                   null,
-                  h('th', { scope: 'row' }, layerName(row[0].layer)),
+                  h('th', { scope: 'row', title: layerName(row[0].layer) }, row[0].layer, h('div', { class: 'lname' }, layerName(row[0].layer).replace(/^L\d\s*/, ''))),
                   row.map((c) => {
-                    const col = bandColour(c.band, c.assets);
+                    const nodes = c.assets + (c.orgs ?? 0);
+                    const col = bandColour(c.band, nodes);
                     const lines = [
-                      c.assets > 0 ? t('cell.assets', { n: c.assets }) : t('cell.none'),
+                      c.assets > 0 ? t('cell.assets', { n: c.assets }) : c.orgs ? t('cell.orgs', { n: c.orgs }) : t('cell.none'),
                       c.maxRisk > 0 ? `${bandText(c.band)} · ${t('cell.maxRisk', { r: c.maxRisk })}` : '',
                       c.assessed > 0 ? t('cell.coverage', { p: pct(c.coverage) }) : '',
                     ].filter(Boolean);
                     const label = `${layerName(c.layer)}, ${componentName(c.component)}: ${lines.join(', ')}`;
-                    if (c.assets === 0) return h('td', null, h('span', { class: 'cell empty-cell', style: { background: col.bg, color: col.fg }, 'aria-label': label }, lines.map((l) => h('span', { class: 'sub' }, l))));
+                    if (c.pairCount === 0) return h('td', null, h('span', { class: 'cell empty-cell', style: { background: col.bg, color: col.fg }, 'aria-label': label }, lines.map((l) => h('span', { class: 'sub' }, l))));
                     return h(
                       'td',
                       null,
@@ -147,8 +148,8 @@ function cpsfSection(ws: string): HTMLElement {
                           style: { background: col.bg, color: col.fg },
                           'aria-label': label,
                         },
-                        h('span', { class: 'count' }, String(c.assets)),
-                        lines.slice(1).map((l) => h('span', { class: 'sub' }, l)),
+                        h('span', { class: 'count' }, String(nodes)),
+                        lines.map((l, i) => h('span', { class: i === 0 ? 'sub unit' : 'sub' }, i === 0 ? l.replace(/\d+/, '').trim() : l)),
                       ),
                     );
                   }),
@@ -249,8 +250,8 @@ route('/w/:ws', 'dash.title', ({ main, params }) => {
   const ws = params.ws;
   main.append(
     h('div', { class: 'page-head' }, h('h1', null, t('dash.title')), exportsBar(ws)),
-    h('div', { class: 'grid-2' }, ipaSection(ws), cpsfSection(ws)),
-    supplySection(ws),
+    h('div', { class: 'grid-2' }, ipaSection(ws), supplySection(ws)),
+    cpsfSection(ws),
   );
 });
 

@@ -361,7 +361,7 @@ async function drawGraph(el: HTMLElement, paths: { length: number; hops: HopIn[]
     { selector: 'node.target', style: { width: 50, height: 50, 'border-width': 6, 'font-weight': 'bold' } },
     { selector: 'edge', style: { width: 2, 'line-color': '#555', 'target-arrow-color': '#555', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier' } },
   ];
-  const cy = cytoscape({ container: el, elements: elements as cytoscape.ElementDefinition[], style, layout: { name: 'preset', fit: true, padding: 40 }, wheelSensitivity: 0.3, boxSelectionEnabled: false, autoungrabify: true });
+  const cy = cytoscape({ container: el, elements: elements as cytoscape.ElementDefinition[], style, layout: { name: 'preset', fit: true, padding: 40 }, wheelSensitivity: 0.3, maxZoom: 1.3, minZoom: 0.3, boxSelectionEnabled: false, autoungrabify: true });
   cy.on('tap', 'node', (ev) => {
     const row = document.getElementById('hop-' + CSS.escape(String(ev.target.id())));
     row?.scrollIntoView({ block: 'center' });
