@@ -456,9 +456,13 @@ func decodeWorkspace(d *decoder) (*wsState, error) {
 		} else {
 			a := &graph.Asset{ID: d.str(), Name: d.str(), Component: graph.Component(d.str())}
 			if n := d.count(); n > 0 {
-				a.Layers = make([]graph.LayerID, n)
-				for i := range a.Layers {
-					a.Layers[i] = graph.LayerID(d.str())
+				ls := make([]graph.LayerID, n)
+				for i := range ls {
+					ls[i] = graph.LayerID(d.str())
+				}
+				a.Layers = layerSet(ls)
+				if len(a.Layers) != n && d.err == nil {
+					return nil, fmt.Errorf("workspace %q: asset %q has layers %v, want distinct L1, L2, L3 in order", info.ID, a.ID, ls)
 				}
 			}
 			a.C, a.I, a.A, a.Importance = d.int(), d.int(), d.int(), d.int()

@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -62,11 +63,36 @@ func (d *wsData) clone() *wsData {
 }
 
 func cloneMap[K comparable, V any](m map[K]V) map[K]V {
-	out := make(map[K]V, len(m))
-	for k, v := range m {
-		out[k] = v
+	if out := maps.Clone(m); out != nil {
+		return out
 	}
-	return out
+	return map[K]V{}
+}
+
+// layerSets holds one shared, sorted slice per set of layers, indexed by
+// bit mask (bit i = graph.Layers[i]); assets share them.
+var layerSets = func() (sets [8][]graph.LayerID) {
+	for m := 1; m < 8; m++ {
+		for i, l := range graph.Layers {
+			if m&(1<<i) != 0 {
+				sets[m] = append(sets[m], l)
+			}
+		}
+		sets[m] = slices.Clip(sets[m])
+	}
+	return sets
+}()
+
+// layerSet returns the shared slice of the layers in ls (valid layers
+// only), sorted and without duplicates; nil for none.
+func layerSet(ls []graph.LayerID) []graph.LayerID {
+	m := 0
+	for _, l := range ls {
+		if i := layerIndex(l); i >= 0 {
+			m |= 1 << i
+		}
+	}
+	return layerSets[m]
 }
 
 // csr is a compressed adjacency list: the neighbours of node i are

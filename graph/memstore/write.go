@@ -197,7 +197,7 @@ func normalizeAsset(in *graph.Asset) (*graph.Asset, error) {
 			return nil, invalidf("asset %q: %s %d is not 0..3", a.ID, r.name, r.v)
 		}
 	}
-	a.Layers = nilIfEmpty(slices.Compact(slices.Sorted(slices.Values(a.Layers))))
+	a.Layers = layerSet(a.Layers)
 	a.PersonalInfo = nilIfEmpty(slices.Clone(a.PersonalInfo))
 	a.Exposure = nilIfEmpty(slices.Clone(a.Exposure))
 	return &a, nil
@@ -231,12 +231,15 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 	var rep graph.WriteReport
 	d := old.wsData.clone()
 
+	// Nodes are counted here: the sweep never removes what this run put.
 	for j, id := range t.orgs.keys {
 		o := t.orgs.vals[j]
 		if prev, ok := d.orgs[id]; ok {
 			o.FirstSeen = t.firstSeen(prev.Stamp)
+			countSame(&rep.Orgs, sameOrg(prev, o))
 		} else {
 			o.FirstSeen = t.now
+			rep.Orgs.Created++
 		}
 		d.orgs[id] = o
 	}
@@ -244,8 +247,10 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 		a := t.assets.vals[j]
 		if prev, ok := d.assets[id]; ok {
 			a.FirstSeen = t.firstSeen(prev.Stamp)
+			countSame(&rep.Assets, sameAsset(prev, a))
 		} else {
 			a.FirstSeen = t.now
+			rep.Assets.Created++
 		}
 		d.assets[id] = a
 	}
@@ -292,17 +297,11 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 		return nil, rep, err
 	}
 	if t.spec.Sweep {
-		t.sweep(d)
+		t.sweep(d, &rep)
 	}
 
 	// Counts: what the run put, compared with what was there; and what
 	// was there and is gone.
-	for _, id := range t.orgs.keys {
-		count(&rep.Orgs, old.orgs, d.orgs, id, sameOrg)
-	}
-	for _, id := range t.assets.keys {
-		count(&rep.Assets, old.assets, d.assets, id, sameAsset)
-	}
 	for _, i := range at {
 		switch {
 		case i < 0 || d.edges[i].dead:
@@ -324,8 +323,6 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 			count(&rep.Statuses, old.statuses, d.statuses, k, sameStatus)
 		}
 	}
-	rep.Orgs.Removed = removed(old.orgs, d.orgs)
-	rep.Assets.Removed = removed(old.assets, d.assets)
 	rep.Statuses.Removed = removed(old.statuses, d.statuses)
 	return d, rep, nil
 }
@@ -336,6 +333,14 @@ func (t *txn) firstSeen(prev graph.Stamp) time.Time {
 		return t.now
 	}
 	return prev.FirstSeen
+}
+
+func countSame(c *graph.Counts, same bool) {
+	if same {
+		c.Unchanged++
+	} else {
+		c.Updated++
+	}
 }
 
 func count[K comparable, V any](c *graph.Counts, old, now map[K]*V, k K, same func(a, b *V) bool) {
@@ -440,7 +445,7 @@ const maxErrors = 20
 // sweep removes what this source stamped in an earlier run:
 // relationships and statuses first, then nodes with whatever still touches
 // them.
-func (t *txn) sweep(d *wsData) {
+func (t *txn) sweep(d *wsData, rep *graph.WriteReport) {
 	stale := func(s *graph.Stamp) bool { return s.Source == t.spec.Source && s.Run != t.spec.Run }
 	staleStamp := make([]bool, len(d.stamps))
 	for i := range d.stamps {
@@ -461,12 +466,14 @@ func (t *txn) sweep(d *wsData) {
 		if stale(&o.Stamp) {
 			gone[id] = true
 			delete(d.orgs, id)
+			rep.Orgs.Removed++
 		}
 	}
 	for id, a := range d.assets {
 		if stale(&a.Stamp) {
 			gone[id] = true
 			delete(d.assets, id)
+			rep.Assets.Removed++
 		}
 	}
 	if len(gone) == 0 {
