@@ -168,6 +168,8 @@ type validator struct {
 	storeCat    *graph.Catalog
 	wsExists    bool
 	company     bool // some file has company rows
+
+	ownerRejected bool
 }
 
 func newValidator(ctx context.Context, store graph.Store, opts Options, data []*fileData) (*validator, error) {
@@ -407,6 +409,19 @@ func (v *validator) checkCompany() int {
 	k := v.known()
 	n := 0
 	warnedOwner := false
+	if _, found := orgs[self]; self != "" && !found {
+		// Only the mapping file names an owner that may not exist.
+		for _, d := range v.data {
+			if len(d.selfOwned) > 0 && !v.ownerRejected {
+				v.ownerRejected = true
+				d.rejs = append(d.rejs, Rejection{File: d.base, Value: self,
+					JA: fmt.Sprintf("マッピングファイルの owner %q は組織としてありません", self),
+					EN: fmt.Sprintf("the mapping file's owner %q is not an organization", self)})
+				n++
+			}
+		}
+		self = ""
+	}
 	for _, d := range v.data {
 		bad := badRows(d)
 		for _, i := range d.selfOwned {

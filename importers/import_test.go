@@ -612,3 +612,11 @@ func TestEstimateRows(t *testing.T) {
 		t.Errorf("estimateRows(not a workbook) = %d", got)
 	}
 }
+
+func TestMappingOwnerUnknown(t *testing.T) {
+	p := writeBook(t, t.TempDir(), "r.xlsx", registerEd31()...)
+	rep, err := Import(context.Background(), newStore(t), Options{Workspace: "w", Mapping: &Mapping{Owner: "nobody"}}, p)
+	if !errors.Is(err, ErrRejected) || findRejection(rep, "r.xlsx", "", 0, "", "nobody", "owner") == nil || len(rep.Rejections) != 1 {
+		t.Fatalf("err %v\n%s", err, rejectionList(rep))
+	}
+}
