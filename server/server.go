@@ -72,9 +72,12 @@ type Config struct {
 	Addr string
 	// Dev serves without tokens (as a server-wide admin), to loopback
 	// clients only. Never in production.
-	Dev     bool
-	Logger  *slog.Logger
-	Import  gql.ImportFunc // nil: Importer (package importers)
+	Dev    bool
+	Logger *slog.Logger
+	Import gql.ImportFunc // nil: Importer (package importers)
+	// UI serves every path no API route claims (the web UI:
+	// frontend.Handler()); nil answers 404.
+	UI      http.Handler
 	Limits  Limits
 	Version string
 	// Now returns the current time (tests); default time.Now.
@@ -170,9 +173,14 @@ func New(cfg Config) (*Server, error) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 		s.metrics.write(w)
 	})
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeErrors(w, mediaJSON, http.StatusNotFound, gql.CodeNotFound, "no such endpoint %s: see /graphql, /healthz, /readyz, /metrics", r.URL.Path)
-	})
+	mux.Handle("GET /export/{file}", s.exportRoute())
+	if cfg.UI != nil {
+		mux.Handle("/", cfg.UI)
+	} else {
+		mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+			writeErrors(w, mediaJSON, http.StatusNotFound, gql.CodeNotFound, "no such endpoint %s: see /graphql, /export/heatmap.xlsx, /healthz, /readyz, /metrics", r.URL.Path)
+		})
+	}
 	s.mux = mux
 	return s, nil
 }
@@ -322,6 +330,9 @@ func routeOf(path string) string {
 	switch path {
 	case "/graphql", "/healthz", "/readyz", "/metrics":
 		return path
+	}
+	if strings.HasPrefix(path, "/export/") {
+		return "/export"
 	}
 	return "other"
 }
