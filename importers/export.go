@@ -278,6 +278,14 @@ func CatalogSheets(c *graph.Catalog, title string) []Sheet {
 	return out
 }
 
+// Japanese words the company sheets are written with (the importer reads
+// the English codes too).
+var (
+	componentJA = map[graph.Component]string{graph.Organization: "ソシキ", graph.People: "ヒト", graph.Things: "モノ", graph.Data: "データ", graph.Procedures: "プロシージャ", graph.Systems: "システム"}
+	roleJA      = map[graph.OrgRole]string{graph.RoleSelf: "自社", graph.RoleSupplier: "委託先", graph.RoleCustomer: "顧客", graph.RoleOther: "その他"}
+	statusJA    = map[graph.Status]string{graph.StatusImplemented: "実施済", graph.StatusPartial: "一部実施", graph.StatusPlanned: "予定", graph.StatusNone: "未実施"}
+)
+
 // CompanySheets turns a company graph into sheets: organizations (with
 // SUPPLIES as 供給先), data assets in the IPA register layout (with their
 // STORED_ON targets in the 保存先資産ID extension column), other assets in
@@ -309,7 +317,7 @@ func CompanySheets(b graph.Batch) (orgs, register, assets, rels, statuses Sheet)
 		}
 	}
 	for _, o := range b.Orgs {
-		orgs.Rows = append(orgs.Rows, row(KindOrganizations, map[string]string{"id": o.ID, "name": o.Name, "role": string(o.Role), "size": o.Size, "supplies": strings.Join(supplies[o.ID], ", ")}))
+		orgs.Rows = append(orgs.Rows, row(KindOrganizations, map[string]string{"id": o.ID, "name": o.Name, "role": roleJA[o.Role], "size": o.Size, "supplies": strings.Join(supplies[o.ID], ", ")}))
 	}
 	for _, a := range b.Assets {
 		if a.Component == graph.Data {
@@ -325,13 +333,13 @@ func CompanySheets(b graph.Batch) (orgs, register, assets, rels, statuses Sheet)
 				"id": a.ID, "layers": layerList(a.Layers), "stored_on": strings.Join(storedOn[a.ID], ", ")}))
 			continue
 		}
-		assets.Rows = append(assets.Rows, row(KindAssets, map[string]string{"id": a.ID, "name": a.Name, "component": string(a.Component), "layers": layerList(a.Layers),
+		assets.Rows = append(assets.Rows, row(KindAssets, map[string]string{"id": a.ID, "name": a.Name, "component": componentJA[a.Component], "layers": layerList(a.Layers),
 			"confidentiality": itoa0(a.C), "integrity": itoa0(a.I), "availability": itoa0(a.A), "importance": itoa0(a.Importance),
 			"category": a.Category, "media": a.Media, "owner": a.Owner, "personal_info": strings.Join(a.PersonalInfo, ", "),
 			"exposure": strings.Join(a.Exposure, ", "), "supplier": strings.Join(suppliedBy[a.ID], ", ")}))
 	}
 	for _, s := range b.Statuses {
-		statuses.Rows = append(statuses.Rows, row(KindStatuses, map[string]string{"subject": s.Subject, "framework": s.Control.Framework, "control": s.Control.ID, "status": string(s.Status), "note": s.Note}))
+		statuses.Rows = append(statuses.Rows, row(KindStatuses, map[string]string{"subject": s.Subject, "framework": s.Control.Framework, "control": s.Control.ID, "status": statusJA[s.Status], "note": s.Note}))
 	}
 	return orgs, register, assets, rels, statuses
 }
