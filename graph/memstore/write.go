@@ -21,7 +21,7 @@ type txn struct {
 
 	orgs     staged[string, graph.Org]
 	assets   staged[string, graph.Asset]
-	edges    staged[graph.EdgeKey, graph.Edge]            // nil = remove
+	edges    edgeStage
 	statuses staged[graph.StatusKey, graph.ControlStatus] // nil = remove
 }
 
@@ -54,7 +54,7 @@ func (s *Store) Write(ctx context.Context, spec graph.WriteSpec, fill func(put f
 	if now.IsZero() {
 		now = time.Now()
 	}
-	t := &txn{spec: spec, now: utc(now), cat: st.cat}
+	t := &txn{spec: spec, now: utc(now), cat: st.cat, edges: edgeStage{old: old.index}}
 	ferr := fill(t.put)
 	t.done = true
 	if t.err != nil {
@@ -164,6 +164,46 @@ func (s *staged[K, V]) put(k K, v *V) {
 	s.vals = append(s.vals, v)
 }
 
+// edgeStage stages a run's edges like staged, finding an edge the
+// workspace already has through the index (no hashing of three strings)
+// and keeping a map for new edges only.
+type edgeStage struct {
+	old   *index
+	ops   []edgeOp
+	byOld []int32 // per old edge: 1 + its op, 0 = none
+	byNew map[graph.EdgeKey]int
+}
+
+type edgeOp struct {
+	k   graph.EdgeKey
+	e   *graph.Edge // nil = remove
+	old int32       // index in old.edges, -1 = new
+}
+
+func (s *edgeStage) put(k graph.EdgeKey, e *graph.Edge) {
+	if i, ok := s.old.edge(k); ok {
+		if s.byOld == nil {
+			s.byOld = make([]int32, len(s.old.edges))
+		}
+		if j := s.byOld[i]; j > 0 {
+			s.ops[j-1].e = e
+			return
+		}
+		s.ops = append(s.ops, edgeOp{k, e, int32(i)})
+		s.byOld[i] = int32(len(s.ops))
+		return
+	}
+	if j, ok := s.byNew[k]; ok {
+		s.ops[j].e = e
+		return
+	}
+	if s.byNew == nil {
+		s.byNew = map[graph.EdgeKey]int{}
+	}
+	s.byNew[k] = len(s.ops)
+	s.ops = append(s.ops, edgeOp{k, e, -1})
+}
+
 func checkOrg(o *graph.Org) error {
 	switch {
 	case o.ID == "":
@@ -255,13 +295,12 @@ func (t *txn) apply(old *index) (*wsData, graph.WriteReport, error) {
 		d.assets[id] = a
 	}
 	// Edges: the old ones keep their place (dead once removed), new ones
-	// are appended; at[j] is where edges.keys[j] went (-1: removed).
+	// are appended; at[j] is where edges.ops[j] went (-1: removed).
 	nOld := len(d.edges)
 	stamps := newStampTable(d.stamps)
-	at := make([]int, len(t.edges.keys))
-	for j, k := range t.edges.keys {
-		e := t.edges.vals[j]
-		i, ok := old.edge(k)
+	at := make([]int, len(t.edges.ops))
+	for j, op := range t.edges.ops {
+		e, i, ok := op.e, int(op.old), op.old >= 0
 		switch {
 		case e == nil:
 			if ok {
@@ -403,8 +442,9 @@ func (t *txn) check(d *wsData) error {
 	isOrg := func(id string) bool { _, ok := d.orgs[id]; return ok }
 	exists := func(id string) bool { _, ok := d.assets[id]; return ok || isOrg(id) }
 	lastFrom, fromOK := "", false // edges often come grouped by their first end
-	for j, k := range t.edges.keys {
-		if t.edges.vals[j] == nil {
+	for _, op := range t.edges.ops {
+		k := op.k
+		if op.e == nil {
 			continue
 		}
 		var problem string
