@@ -76,6 +76,13 @@ test('a bad or expired token gets a clear message on the sign-in page', async ()
   await page.waitForSelector('#signin-msg .error');
   assert.match(await page.textContent('#signin-msg'), /has expired/);
   await shot(page, '01-signin-expired');
+  // a token that expires during a session: the next page sends the user to
+  // sign in again, with the reason
+  await page.evaluate((t) => sessionStorage.setItem('cpsfgraph.token', t), tokens.expired);
+  await page.goto(URL0 + '/w/demo/assets');
+  await page.waitForURL('**/signin');
+  await page.waitForSelector('#signin-msg .error');
+  assert.match(await page.textContent('#signin-msg'), /has expired/);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -223,7 +223,7 @@ function header(ws: string | null): HTMLElement {
       'div',
       { class: 'tools' },
       p ? h('span', { class: 'who' }, t('app.signedInAs', { name: p.name, role: p.role.toLowerCase(), ws: p.workspace })) : null,
-      h('button', { type: 'button', class: 'lang', id: 'lang-toggle', lang: lang() === 'ja' ? 'en' : 'ja', 'aria-label': t('app.langLabel'), onclick: () => switchLang(lang() === 'ja' ? 'en' : 'ja') }, t('app.lang')),
+      h('button', { type: 'button', class: 'lang', id: 'lang-toggle', lang: lang() === 'ja' ? 'en' : 'ja', title: t('app.langLabel'), onclick: () => switchLang(lang() === 'ja' ? 'en' : 'ja') }, t('app.lang')),
       p ? h('button', { type: 'button', class: 'secondary', onclick: () => signOut() }, t('app.signout')) : null,
     ),
     nav,

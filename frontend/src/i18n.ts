@@ -197,6 +197,12 @@ const en = {
   'common.yes': 'yes',
   'common.no': 'no',
   'common.unverified': 'unverified',
+  'fn.Govern': 'Govern',
+  'fn.Identify': 'Identify',
+  'fn.Protect': 'Protect',
+  'fn.Detect': 'Detect',
+  'fn.Respond': 'Respond',
+  'fn.Recover': 'Recover',
 } as const;
 
 export type Key = keyof typeof en;
@@ -390,6 +396,12 @@ const ja: Partial<Record<Key, string>> = {
   'common.yes': 'はい',
   'common.no': 'いいえ',
   'common.unverified': '未検証',
+  'fn.Govern': '統治',
+  'fn.Identify': '識別',
+  'fn.Protect': '防御',
+  'fn.Detect': '検知',
+  'fn.Respond': '対応',
+  'fn.Recover': '復旧',
 };
 
 export const dictionaries: Record<Lang, Partial<Record<Key, string>>> = { en, ja };

@@ -4,7 +4,7 @@ import { download, gql } from '../api';
 import { componentName, fail, layerName, link, loading, route, workspaceName, wsPath } from '../app';
 import { h, table } from '../dom';
 import { errorMessage } from '../errors';
-import { lang, pick, t, type Key } from '../i18n';
+import { lang, pick, t, translate, type Key } from '../i18n';
 import { arrangeCPSF, arrangeIPA, arrangeSupply, bandColour, coverageColour, pct, type Band, type CPSFCellIn, type IPACellIn, type SupplyRowIn } from '../shape';
 
 const IPA = `query IPA($ws: ID!) {
@@ -13,6 +13,18 @@ const IPA = `query IPA($ws: ID!) {
 }`;
 const CPSF = `query CPSF($ws: ID!) { cpsfHeatmap(workspace: $ws) { cells { layer component assets orgs pairCount maxRisk band coverage riskSources assessed } } }`;
 const SUPPLY = `query Supply($ws: ID!) { supplyHeatmap(workspace: $ws) { rows { organization { id name role } tier assetsSupplied cells { function requirements covered coverage } } } }`;
+
+/** CPSF / NIST CSF function names in the user's language. */
+function functionName(f: string): string {
+  return f
+    .split('/')
+    .map((x) => {
+      const k = 'fn.' + x.trim();
+      const tr = translate(lang(), k as Key);
+      return tr === k ? x.trim() : tr;
+    })
+    .join(' / ');
+}
 
 function bandText(b: Band | null): string {
   return b ? t(`band.short.${b}` as Key) : '';
@@ -183,7 +195,7 @@ function supplySection(ws: string): HTMLElement {
             'table',
             { class: 'heatmap supply' },
             h('caption', { class: 'sr-only' }, t('dash.supply')),
-            h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('supply.org')), h('th', { scope: 'col' }, t('supply.tier')), s.functions.map((f) => h('th', { scope: 'col' }, f)))),
+            h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('supply.org')), h('th', { scope: 'col' }, t('supply.tier')), s.functions.map((f) => h('th', { scope: 'col' }, functionName(f))))),
             h(
               'tbody',
               null,
