@@ -98,3 +98,24 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkRender measures rendering alone, from a report built once.
+func BenchmarkRender(b *testing.B) {
+	st, ws := benchStore(b)
+	font := testFont(b)
+	r, err := Build(context.Background(), graph.NewAnalyzer(st), ws, Options{Date: testDate})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range []Format{XLSX, SVG, PNG, PDF} {
+		b.Run(string(f), func(b *testing.B) {
+			for b.Loop() {
+				c0 := cpuTime()
+				if err := Render(io.Discard, r, f, font); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric((cpuTime() - c0).Seconds(), "cpu-s")
+			}
+		})
+	}
+}

@@ -363,6 +363,15 @@ func TestXLSXKindAndTruncation(t *testing.T) {
 	if !found {
 		t.Errorf("about sheet does not say the pairs were cut: %q", about)
 	}
+	// the report's bound applies when the call gives none
+	r.MaxPairRows = 5
+	b.Reset()
+	if err := WriteXLSX(&b, r, 0); err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := openXLSX(t, b.Bytes()).GetRows("Pairs"); len(rows) != 6 {
+		t.Errorf("pairs rows %d with MaxPairRows 5", len(rows))
+	}
 }
 
 // ---- hostile names ----

@@ -68,6 +68,8 @@ type Options struct {
 	// TopGaps is the number of controls TopGaps picks (0 = DefaultTopGaps;
 	// negative = none).
 	TopGaps int
+	// MaxPairRows bounds the XLSX pairs sheet (0 = DefaultMaxPairRows).
+	MaxPairRows int
 }
 
 // DefaultTopGaps is the number of top gaps a report lists by default.
@@ -129,6 +131,8 @@ type Report struct {
 	TopGaps []GapChoice
 	// TotalRisk is the sum of the pairs' risk values.
 	TotalRisk int
+	// MaxPairRows bounds the XLSX pairs sheet (0 = DefaultMaxPairRows).
+	MaxPairRows int
 
 	Completeness Completeness
 	Sources      []Source
@@ -167,7 +171,7 @@ func Build(ctx context.Context, an *graph.Analyzer, ws string, opt Options) (*Re
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	r := &Report{Workspace: env.Workspace, Date: opt.Date, Lang: opt.Lang, Kind: opt.Kind, MaxHops: opt.MaxHops}
+	r := &Report{Workspace: env.Workspace, Date: opt.Date, Lang: opt.Lang, Kind: opt.Kind, MaxHops: opt.MaxHops, MaxPairRows: opt.MaxPairRows}
 	r.fillCatalog(env.Index.Catalog)
 
 	// The supply-chain map and the top gaps need their own passes: they run

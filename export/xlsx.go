@@ -11,9 +11,14 @@ import (
 	"cpsfgraph/graph"
 )
 
-// DefaultMaxPairRows bounds the pairs sheet: the highest-risk pairs first.
-// The heat-maps always count every pair. Excel's own limit is 1,048,576 rows.
-const DefaultMaxPairRows = 100_000
+// DefaultMaxPairRows bounds the pairs sheet: the highest-risk pairs first,
+// and the sheet says so. The heat-maps always count every pair. 50,000 rows
+// keep a 100k-asset export within seconds; Options.MaxPairRows raises it up
+// to MaxPairRows.
+const DefaultMaxPairRows = 50_000
+
+// MaxPairRows is Excel's row limit less the header row.
+const MaxPairRows = 1_048_575
 
 // sheetName makes a valid sheet name: at most 31 characters, none of
 // : \ / ? * [ ].
@@ -183,12 +188,16 @@ func (x *xlsxWriter) legendRows(sheet string, row int, coverage bool) int {
 }
 
 // WriteXLSX writes the report as a workbook: a sheet per heat-map, the
-// pairs, the top gaps and an about sheet. maxPairRows <= 0 takes
-// DefaultMaxPairRows.
+// pairs, the top gaps and an about sheet. maxPairRows <= 0 takes the
+// report's MaxPairRows, else DefaultMaxPairRows.
 func WriteXLSX(w io.Writer, r *Report, maxPairRows int) error {
+	if maxPairRows <= 0 {
+		maxPairRows = r.MaxPairRows
+	}
 	if maxPairRows <= 0 {
 		maxPairRows = DefaultMaxPairRows
 	}
+	maxPairRows = min(maxPairRows, MaxPairRows)
 	f := excelize.NewFile()
 	defer f.Close()
 	st, err := newStyles(f)

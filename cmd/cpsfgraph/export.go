@@ -40,6 +40,7 @@ func runExportHeatmap(ctx context.Context, env *cli, args []string) error {
 	maxHops := fs.Int("max-hops", graph.DefaultMaxHops, fmt.Sprintf("longest path in steps, 1..%d", graph.MaxMaxHops))
 	topGaps := fs.Int("top-gaps", export.DefaultTopGaps, "controls listed as top gaps (0 = none)")
 	date := fs.String("date", "", "date printed on the export, YYYY-MM-DD (default: today)")
+	maxRows := fs.Int("max-rows", export.DefaultMaxPairRows, fmt.Sprintf("XLSX: (threat, asset) pairs listed, highest risk first, 1..%d", export.MaxPairRows))
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -67,6 +68,9 @@ func runExportHeatmap(ctx context.Context, env *cli, args []string) error {
 	}
 	if *maxHops < 1 || *maxHops > graph.MaxMaxHops {
 		return usagef("--max-hops %d out of range 1..%d", *maxHops, graph.MaxMaxHops)
+	}
+	if *maxRows < 1 || *maxRows > export.MaxPairRows {
+		return usagef("--max-rows %d out of range 1..%d", *maxRows, export.MaxPairRows)
 	}
 	if *topGaps < 0 {
 		return usagef("--top-gaps %d: want 0 or more", *topGaps)
@@ -98,7 +102,7 @@ func runExportHeatmap(ctx context.Context, env *cli, args []string) error {
 	if f == export.SVG || f == export.PNG {
 		n = -1 // the images show heat-maps only
 	}
-	rep, err := export.Build(ctx, graph.NewAnalyzer(st), *workspace, export.Options{Kind: k, Lang: l, Date: day, MaxHops: *maxHops, TopGaps: n})
+	rep, err := export.Build(ctx, graph.NewAnalyzer(st), *workspace, export.Options{Kind: k, Lang: l, Date: day, MaxHops: *maxHops, TopGaps: n, MaxPairRows: *maxRows})
 	if err != nil {
 		return err
 	}
