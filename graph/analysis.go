@@ -189,8 +189,13 @@ func (a *Analyzer) ThreatsReaching(ctx context.Context, ws, id string, opt Reach
 		maxV    int
 	}
 	state := make([]tstate, len(threats))
+	byComp := make([]*ByComponent, len(threats))
+	for i, t := range threats {
+		byComp[i] = env.Index.ByComponent(t.ID)
+	}
 	next := map[string]string{}
 	facts := map[string]*NodeFacts{}
+	var buf []*RiskSource
 	err = a.Store.Walk(ctx, ws, WalkSpec{Starts: []string{id}, Dir: Upstream, MaxHops: maxHops, Parents: true}, func(l Level) bool {
 		for i := range l.Nodes {
 			n := &l.Nodes[i]
@@ -198,15 +203,15 @@ func (a *Analyzer) ThreatsReaching(ctx context.Context, ws, id string, opt Reach
 			if ps := l.Parents[n.ID]; len(ps) > 0 {
 				next[n.ID] = ps[0]
 			}
-			for ti, t := range threats {
-				rss := env.Index.Applicable(t.ID, n)
-				if len(rss) == 0 {
+			for ti := range threats {
+				buf = byComp[ti].AppendApplicable(buf[:0], n)
+				if len(buf) == 0 {
 					continue
 				}
 				s := &state[ti]
 				s.entries = append(s.entries, found{n, l.Depth})
 				if s.maxV < 3 {
-					s.maxV = max(s.maxV, env.Index.coverageOf(rss, n, env.Statuses).Status.Exploitability())
+					s.maxV = max(s.maxV, env.Index.statusOf(buf, n, env.Statuses).Exploitability())
 				}
 			}
 		}
@@ -341,7 +346,7 @@ func (a *Analyzer) reach(ctx context.Context, env *Env, t *Threat, maxHops int, 
 	var groups [4][]string
 	for i := range entries {
 		n := &entries[i]
-		v := env.Index.Coverage(t.ID, n, env.Statuses).Status.Exploitability()
+		v := env.Index.statusOf(env.Index.Applicable(t.ID, n), n, env.Statuses).Exploitability()
 		groups[v] = append(groups[v], n.ID)
 	}
 	tl := env.Likelihood(t)

@@ -3,6 +3,7 @@ package graph
 import (
 	"slices"
 	"sort"
+	"sync"
 )
 
 // Index is the catalog arranged for the analysis: which controls and
@@ -26,6 +27,57 @@ type Index struct {
 	ControlsFor map[string][]ControlRef
 	// FunctionOf gives each requirement's CPSF function.
 	FunctionOf map[string]string
+
+	byComponent map[string]*ByComponent // threat -> its risk sources by component
+}
+
+// ByComponent holds one threat's risk sources by component (in the order of
+// Components), so the hot loops of the analysis find what applies at a node
+// without maps or allocations.
+type ByComponent [6][]*RiskSource
+
+var noRiskSources ByComponent
+
+// componentIndex returns c's position in Components, or -1.
+func componentIndex(c Component) int {
+	switch c {
+	case Organization:
+		return 0
+	case People:
+		return 1
+	case Things:
+		return 2
+	case Data:
+		return 3
+	case Procedures:
+		return 4
+	case Systems:
+		return 5
+	}
+	return -1
+}
+
+// ByComponent returns threat t's risk sources by component.
+func (ix *Index) ByComponent(threat string) *ByComponent {
+	if b := ix.byComponent[threat]; b != nil {
+		return b
+	}
+	return &noRiskSources
+}
+
+// AppendApplicable appends to buf the risk sources of b that apply at node n
+// (same component, layer among the node's layers), in ID order.
+func (b *ByComponent) AppendApplicable(buf []*RiskSource, n *NodeFacts) []*RiskSource {
+	ci := componentIndex(n.Component)
+	if ci < 0 {
+		return buf
+	}
+	for _, rs := range b[ci] {
+		if slices.Contains(n.Layers, rs.Layer) {
+			buf = append(buf, rs)
+		}
+	}
+	return buf
 }
 
 // NewIndex indexes a catalog.
@@ -80,9 +132,18 @@ func NewIndex(c *Catalog) *Index {
 			ix.Mitigating[rs] = append(ix.Mitigating[rs], ctrls...)
 		}
 	}
+	ix.byComponent = map[string]*ByComponent{}
 	for k, v := range ix.Exploits {
 		sort.Slice(v, func(i, j int) bool { return v[i].ID < v[j].ID })
-		ix.Exploits[k] = slices.CompactFunc(v, func(a, b *RiskSource) bool { return a.ID == b.ID })
+		v = slices.CompactFunc(v, func(a, b *RiskSource) bool { return a.ID == b.ID })
+		ix.Exploits[k] = v
+		b := &ByComponent{}
+		for _, rs := range v {
+			if ci := componentIndex(rs.Component); ci >= 0 {
+				b[ci] = append(b[ci], rs)
+			}
+		}
+		ix.byComponent[k] = b
 	}
 	for k, v := range ix.Mitigating {
 		slices.SortFunc(v, ControlRef.Compare)
@@ -127,13 +188,7 @@ func compareComponent(a, b Component) int {
 // Applicable returns the risk sources threat t exploits that apply at node n
 // (same component, layer among the node's layers), sorted by ID.
 func (ix *Index) Applicable(threat string, n *NodeFacts) []*RiskSource {
-	var out []*RiskSource
-	for _, rs := range ix.Exploits[threat] {
-		if n.InCell(rs.Cell()) {
-			out = append(out, rs)
-		}
-	}
-	return out
+	return ix.ByComponent(threat).AppendApplicable(nil, n)
 }
 
 // Gap is a risk source not fully covered at a hop, with what would cover it.
@@ -158,6 +213,24 @@ type HopCoverage struct {
 type Statuses struct {
 	// ByOrg holds each organization's IMPLEMENTS statuses.
 	ByOrg map[string][]ControlStatus
+
+	once    sync.Once
+	weights map[string]map[ControlRef]float64 // org -> control -> best weight
+}
+
+// orgWeight returns the best weight of control c among org's statuses.
+func (s *Statuses) orgWeight(org string, c ControlRef) float64 {
+	s.once.Do(func() {
+		s.weights = make(map[string]map[ControlRef]float64, len(s.ByOrg))
+		for o, sts := range s.ByOrg {
+			m := make(map[ControlRef]float64, len(sts))
+			for _, st := range sts {
+				m[st.Control] = max(m[st.Control], st.Status.Weight())
+			}
+			s.weights[o] = m
+		}
+	})
+	return s.weights[org][c]
 }
 
 // weightAt returns the best weight of control c at node n: the highest of
@@ -170,13 +243,34 @@ func (s *Statuses) weightAt(n *NodeFacts, c ControlRef) float64 {
 		}
 	}
 	if n.Kind == KindAsset && n.Org != "" {
-		for _, st := range s.ByOrg[n.Org] {
-			if st.Control == c {
-				w = max(w, st.Status.Weight())
-			}
-		}
+		w = max(w, s.orgWeight(n.Org, c))
 	}
 	return w
+}
+
+// statusOf is the hop status of n for risk sources rss, computed without
+// the lists coverageOf builds.
+func (ix *Index) statusOf(rss []*RiskSource, n *NodeFacts, st *Statuses) CoverageStatus {
+	if len(rss) == 0 {
+		return NotApplicable
+	}
+	sum := 0.0
+	for _, rs := range rss {
+		best := 0.0
+		for _, c := range ix.Mitigating[rs.ID] {
+			if best = max(best, st.weightAt(n, c)); best == 1 {
+				break
+			}
+		}
+		sum += best
+	}
+	switch {
+	case sum == float64(len(rss)):
+		return Covered
+	case sum == 0:
+		return Uncovered
+	}
+	return PartlyCovered
 }
 
 // Coverage computes the coverage of node n for threat t. A risk source is
