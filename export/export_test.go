@@ -52,7 +52,10 @@ func testFont(t testing.TB) *Font {
 	t.Helper()
 	f, err := FindFont(os.Getenv(FontEnv), FontPaths)
 	if err != nil {
-		t.Fatalf("the export tests need a Japanese font (CI installs %s): %v", FontPackage, err)
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("the export tests need a Japanese font (.ci/run installs %s): %v", FontPackage, err)
+		}
+		t.Skipf("no Japanese font here (install %s): %v", FontPackage, err)
 	}
 	return f
 }
