@@ -43,7 +43,7 @@ var wordSets = map[Lang]words{
 		totalRisk: "Total risk", completeness: "Catalog completeness", sources: "Sources", official: "official", ours: "cpsfgraph's own judgement", items: "Items", source: "Source",
 		dataSheet: "Pairs", gapsSheet: "Top gaps", aboutSheet: "About",
 		truncated: "This sheet lists the %d highest-risk pairs of %d; the heat-map counts all of them.", empty: "No (threat, asset) pair: the workspace has no asset that a threat of the catalog reaches.",
-		greedyNote: "Chosen greedily: each step takes the control whose implementation lowers the total risk the most, given the steps before it.", fontNote: "Font: %s",
+		greedyNote: "Chosen greedily: each step takes the control whose implementation lowers the total risk the most, given the steps before it (a later step can lower more than an earlier one when it pays off only with the earlier ones in place).", fontNote: "Font: %s",
 		more: "%d more", tierSelf: "self", tierUnlinked: "not linked", maxHops: "max hops",
 	},
 	JA: {
@@ -56,7 +56,7 @@ var wordSets = map[Lang]words{
 		totalRisk: "総リスク値", completeness: "カタログの収録状況", sources: "出典", official: "公的文書", ours: "cpsfgraph 独自の判断", items: "項目数", source: "出典",
 		dataSheet: "脅威と資産の組", gapsSheet: "重点対策", aboutSheet: "概要",
 		truncated: "このシートはリスク値の高い %d 組を掲載しています (全 %d 組)。ヒートマップの件数は全組を数えています。", empty: "脅威と資産の組はありません: カタログの脅威が到達する資産がありません。",
-		greedyNote: "貪欲法で選定: 各段階で、それまでの対策を前提に総リスク値を最も下げる対策を選びます。", fontNote: "フォント: %s",
+		greedyNote: "貪欲法で選定: 各段階で、それまでの対策を前提に総リスク値を最も下げる対策を選びます (先の対策と組み合わさって効く対策は、後の段階でより大きく下げることがあります)。", fontNote: "フォント: %s",
 		more: "ほか %d 件", tierSelf: "自社", tierUnlinked: "未接続", maxHops: "最大ホップ",
 	},
 }
