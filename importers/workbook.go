@@ -84,75 +84,36 @@ type sheetRow struct {
 	cells []string
 }
 
-// streamRows reads a sheet's rows in a separate goroutine (decoding the XML
-// on one core while the caller parses on another) and calls fn for each
-// non-blank row in order. fn returns false to stop.
+// streamRows reads a sheet's rows with excelize's streaming Rows and calls
+// fn for each non-blank row in order; fn returns false to stop. (Decoding
+// on a goroutine of its own, handing rows over a channel, measured slower
+// on a busy two-core machine: 1.8x the bare iteration instead of 1.3x.)
 func streamRows(ctx context.Context, f *excelize.File, sheet string, fn func(sheetRow) bool) error {
 	rows, err := f.Rows(sheet)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	const batch = 256
-	ch := make(chan []sheetRow, 8)
-	stop := make(chan struct{})
-	errc := make(chan error, 1)
-	go func() {
-		defer close(ch)
-		buf := make([]sheetRow, 0, batch)
-		n := 0
-		for rows.Next() {
-			n++
-			cells, err := rows.Columns()
-			if err != nil {
-				errc <- fmt.Errorf("row %d: %w", n, err)
-				return
-			}
-			if blank(cells) {
-				continue
-			}
-			buf = append(buf, sheetRow{n, cells})
-			if len(buf) == batch {
-				select {
-				case ch <- buf:
-				case <-stop:
-					return
-				}
-				buf = make([]sheetRow, 0, batch)
+	n := 0
+	for rows.Next() {
+		n++
+		cells, err := rows.Columns()
+		if err != nil {
+			return fmt.Errorf("row %d: %w", n, err)
+		}
+		if n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
 		}
-		if err := rows.Error(); err != nil {
-			errc <- err
-			return
+		if blank(cells) {
+			continue
 		}
-		if len(buf) > 0 {
-			select {
-			case ch <- buf:
-			case <-stop:
-			}
-		}
-	}()
-	defer func() {
-		close(stop)
-		for range ch { // let the producer finish before rows.Close
-		}
-	}()
-	for b := range ch {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		for _, r := range b {
-			if !fn(r) {
-				return nil
-			}
+		if !fn(sheetRow{n, cells}) {
+			return nil
 		}
 	}
-	select {
-	case err := <-errc:
-		return err
-	default:
-	}
-	return ctx.Err()
+	return rows.Error()
 }
 
 func blank(cells []string) bool {
