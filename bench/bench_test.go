@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -179,6 +180,52 @@ func heapMB() float64 {
 	return float64(m.HeapInuse) / (1 << 20)
 }
 
+// cpuTime is the CPU time (user + system) the process has used so far: on
+// a loaded machine it moves far less than the wall clock.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// latencies records the wall and CPU time of each call.
+type latencies struct {
+	wall, cpu []time.Duration
+	w0        time.Time
+	c0        time.Duration
+}
+
+func (l *latencies) start() { l.w0, l.c0 = time.Now(), cpuTime() }
+func (l *latencies) stop() {
+	l.wall = append(l.wall, time.Since(l.w0))
+	l.cpu = append(l.cpu, cpuTime()-l.c0)
+}
+
+// report reports the wall-clock p50 and p99 and the CPU p50 and mean, in ms.
+func (l *latencies) report(b *testing.B) {
+	var sum time.Duration
+	for _, c := range l.cpu {
+		sum += c
+	}
+	slices.Sort(l.wall)
+	slices.Sort(l.cpu)
+	b.ReportMetric(percentile(l.wall, 50), "ms/p50")
+	b.ReportMetric(percentile(l.wall, 99), "ms/p99")
+	b.ReportMetric(percentile(l.cpu, 50), "cpu-ms/p50")
+	if len(l.cpu) > 0 {
+		b.ReportMetric(float64(sum)/float64(len(l.cpu))/float64(time.Millisecond), "cpu-ms/op")
+	}
+}
+
+// cpuPerOp reports the mean CPU time per op of a loop that started at c0.
+func cpuPerOp(b *testing.B, c0 time.Duration, n int) {
+	if n > 0 {
+		b.ReportMetric(float64(cpuTime()-c0)/float64(n)/float64(time.Millisecond), "cpu-ms/op")
+	}
+}
+
 // percentile returns the p-th percentile (0..100) of sorted durations in ms.
 func percentile(sorted []time.Duration, p int) float64 {
 	if len(sorted) == 0 {
@@ -192,16 +239,16 @@ func BenchmarkThreatsReaching(b *testing.B) {
 	w := loadWorld(b)
 	ctx := context.Background()
 	an := graph.NewAnalyzer(w.store)
-	lat := make([]time.Duration, 0, b.N)
+	var lat latencies
 	threats, paths := 0, 0
 	i := 0
 	b.ResetTimer()
 	for b.Loop() {
 		id := w.sample[i%len(w.sample)]
 		i++
-		t0 := time.Now()
+		lat.start()
 		r, err := an.ThreatsReaching(ctx, w.ws, id, graph.ReachOptions{})
-		lat = append(lat, time.Since(t0))
+		lat.stop()
 		if err != nil {
 			b.Fatalf("threatsReaching %s: %v", id, err)
 		}
@@ -214,11 +261,9 @@ func BenchmarkThreatsReaching(b *testing.B) {
 	if threats == 0 {
 		b.Fatal("no threat reaches any sampled asset: the workload is empty")
 	}
-	slices.Sort(lat)
-	b.ReportMetric(percentile(lat, 50), "ms/p50")
-	b.ReportMetric(percentile(lat, 99), "ms/p99")
-	b.ReportMetric(float64(threats)/float64(len(lat)), "threats/op")
-	b.ReportMetric(float64(paths)/float64(len(lat)), "paths/op")
+	lat.report(b)
+	b.ReportMetric(float64(threats)/float64(i), "threats/op")
+	b.ReportMetric(float64(paths)/float64(i), "paths/op")
 }
 
 // BenchmarkStoreWalk isolates the store's share of ThreatsReaching: the
@@ -227,27 +272,25 @@ func BenchmarkThreatsReaching(b *testing.B) {
 func BenchmarkStoreWalk(b *testing.B) {
 	w := loadWorld(b)
 	ctx := context.Background()
-	lat := make([]time.Duration, 0, b.N)
+	var lat latencies
 	visited, i := 0, 0
 	b.ResetTimer()
 	for b.Loop() {
 		id := w.sample[i%len(w.sample)]
 		i++
-		t0 := time.Now()
+		lat.start()
 		err := w.store.Walk(ctx, w.ws, graph.WalkSpec{Starts: []string{id}, Dir: graph.Upstream, MaxHops: graph.DefaultMaxHops, Parents: true}, func(l graph.Level) bool {
 			visited += len(l.Nodes)
 			return true
 		})
-		lat = append(lat, time.Since(t0))
+		lat.stop()
 		if err != nil {
 			b.Fatalf("walk from %s: %v", id, err)
 		}
 	}
 	b.StopTimer()
-	slices.Sort(lat)
-	b.ReportMetric(percentile(lat, 50), "ms/p50")
-	b.ReportMetric(percentile(lat, 99), "ms/p99")
-	b.ReportMetric(float64(visited)/float64(len(lat)), "nodes/op")
+	lat.report(b)
+	b.ReportMetric(float64(visited)/float64(i), "nodes/op")
 }
 
 // BenchmarkAnalyzerLoad measures what every analysis call loads first (the
@@ -270,8 +313,11 @@ func BenchmarkHeatmapIPA(b *testing.B) {
 	ctx := context.Background()
 	an := graph.NewAnalyzer(w.store)
 	var pairs int
+	n := 0
 	b.ResetTimer()
+	c0 := cpuTime()
 	for b.Loop() {
+		n++
 		h, err := an.HeatmapIPA(ctx, w.ws, -1)
 		if err != nil {
 			b.Fatal(err)
@@ -282,14 +328,18 @@ func BenchmarkHeatmapIPA(b *testing.B) {
 		b.Fatal("IPA heat-map with no pair")
 	}
 	b.ReportMetric(float64(pairs), "pairs")
+	cpuPerOp(b, c0, n)
 }
 
 func BenchmarkHeatmapCPSF(b *testing.B) {
 	w := loadWorld(b)
 	ctx := context.Background()
 	an := graph.NewAnalyzer(w.store)
+	n := 0
 	b.ResetTimer()
+	c0 := cpuTime()
 	for b.Loop() {
+		n++
 		h, err := an.HeatmapCPSF(ctx, w.ws, -1)
 		if err != nil {
 			b.Fatal(err)
@@ -298,14 +348,18 @@ func BenchmarkHeatmapCPSF(b *testing.B) {
 			b.Fatalf("CPSF heat-map with %d cells", len(h.Cells))
 		}
 	}
+	cpuPerOp(b, c0, n)
 }
 
 func BenchmarkHeatmapSupply(b *testing.B) {
 	w := loadWorld(b)
 	ctx := context.Background()
 	an := graph.NewAnalyzer(w.store)
+	n := 0
 	b.ResetTimer()
+	c0 := cpuTime()
 	for b.Loop() {
+		n++
 		h, err := an.HeatmapSupply(ctx, w.ws)
 		if err != nil {
 			b.Fatal(err)
@@ -314,6 +368,7 @@ func BenchmarkHeatmapSupply(b *testing.B) {
 			b.Fatal("supply heat-map with no row")
 		}
 	}
+	cpuPerOp(b, c0, n)
 }
 
 // BenchmarkWalkBaseline walks the same graph held in Go slices, without a
@@ -325,28 +380,29 @@ func BenchmarkWalkBaseline(b *testing.B) {
 	bl := loadBaseline()
 	b.Run("reach", func(b *testing.B) {
 		depth := bl.adj.scratch()
-		lat := make([]time.Duration, 0, b.N)
+		var lat latencies
 		visited, i := 0, 0
 		for b.Loop() {
-			t0 := time.Now()
+			lat.start()
 			visited += len(bl.adj.bfs(&bl.adj.up, bl.sample[i%len(bl.sample):][:1], graph.DefaultMaxHops, depth))
-			lat = append(lat, time.Since(t0))
+			lat.stop()
 			i++
 		}
-		slices.Sort(lat)
-		b.ReportMetric(percentile(lat, 50), "ms/p50")
-		b.ReportMetric(percentile(lat, 99), "ms/p99")
-		b.ReportMetric(float64(visited)/float64(len(lat)), "nodes/op")
+		lat.report(b)
+		b.ReportMetric(float64(visited)/float64(i), "nodes/op")
 	})
 	b.Run("heatmap", func(b *testing.B) {
 		depth := bl.adj.scratch()
-		visited := 0
+		visited, n := 0, 0
+		c0 := cpuTime()
 		for b.Loop() {
+			n++
 			visited = 0
 			for _, e := range bl.entries {
 				visited += len(bl.adj.bfs(&bl.adj.down, e, graph.DefaultMaxHops, depth))
 			}
 		}
+		cpuPerOp(b, c0, n)
 		b.ReportMetric(float64(visited), "nodes/op")
 	})
 }
