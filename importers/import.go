@@ -575,51 +575,57 @@ func (v *validator) batch(d *fileData) graph.Batch {
 	return b
 }
 
-// putBatches splits b into batches of at most size items, nodes first.
+// putBatches puts b in batches of at most size items, nodes first (each
+// batch a window on b's slices, nothing copied).
 func putBatches(b graph.Batch, size int, put func(graph.Batch) error, progress func(int)) error {
 	var cur graph.Batch
+	room := size
 	flush := func() error {
-		if cur.Len() == 0 {
+		n := cur.Len()
+		if n == 0 {
 			return nil
 		}
-		n := cur.Len()
 		if err := put(cur); err != nil {
 			return err
 		}
 		progress(n)
-		cur = graph.Batch{}
+		cur, room = graph.Batch{}, size
 		return nil
 	}
-	for _, o := range b.Orgs {
-		cur.Orgs = append(cur.Orgs, o)
-		if cur.Len() >= size {
-			if err := flush(); err != nil {
-				return err
+	// take moves up to room items of src into *dst and returns the rest.
+	take := func(src any) error {
+		for {
+			var n int
+			switch s := src.(type) {
+			case *[]graph.Org:
+				n = min(room, len(*s))
+				cur.Orgs, *s = (*s)[:n:n], (*s)[n:]
+			case *[]graph.Asset:
+				n = min(room, len(*s))
+				cur.Assets, *s = (*s)[:n:n], (*s)[n:]
+			case *[]graph.Edge:
+				n = min(room, len(*s))
+				cur.Edges, *s = (*s)[:n:n], (*s)[n:]
+			case *[]graph.ControlStatus:
+				n = min(room, len(*s))
+				cur.Statuses, *s = (*s)[:n:n], (*s)[n:]
+			}
+			if n == 0 {
+				return nil
+			}
+			room -= n
+			if room == 0 {
+				if err := flush(); err != nil {
+					return err
+				}
+			} else {
+				return nil
 			}
 		}
 	}
-	for _, a := range b.Assets {
-		cur.Assets = append(cur.Assets, a)
-		if cur.Len() >= size {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
-	for _, e := range b.Edges {
-		cur.Edges = append(cur.Edges, e)
-		if cur.Len() >= size {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
-	for _, s := range b.Statuses {
-		cur.Statuses = append(cur.Statuses, s)
-		if cur.Len() >= size {
-			if err := flush(); err != nil {
-				return err
-			}
+	for _, src := range []any{&b.Orgs, &b.Assets, &b.Edges, &b.Statuses} {
+		if err := take(src); err != nil {
+			return err
 		}
 	}
 	return flush()

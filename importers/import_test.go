@@ -620,3 +620,54 @@ func TestMappingOwnerUnknown(t *testing.T) {
 		t.Fatalf("err %v\n%s", err, rejectionList(rep))
 	}
 }
+
+func TestPutBatches(t *testing.T) {
+	var b graph.Batch
+	for i := range 5 {
+		b.Orgs = append(b.Orgs, graph.Org{ID: fmt.Sprint("o", i)})
+	}
+	for i := range 7 {
+		b.Assets = append(b.Assets, graph.Asset{ID: fmt.Sprint("a", i)})
+	}
+	for i := range 3 {
+		b.Edges = append(b.Edges, graph.Edge{From: fmt.Sprint("a", i)})
+	}
+	b.Statuses = []graph.ControlStatus{{Subject: "o1"}}
+	for _, size := range []int{1, 4, 5, 16, 100} {
+		var got []string
+		var sizes []int
+		done := 0
+		err := putBatches(b, size, func(x graph.Batch) error {
+			sizes = append(sizes, x.Len())
+			for _, o := range x.Orgs {
+				got = append(got, o.ID)
+			}
+			for _, a := range x.Assets {
+				got = append(got, a.ID)
+			}
+			for _, e := range x.Edges {
+				got = append(got, "e"+e.From)
+			}
+			for _, s := range x.Statuses {
+				got = append(got, "s"+s.Subject)
+			}
+			return nil
+		}, func(n int) { done += n })
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "o0 o1 o2 o3 o4 a0 a1 a2 a3 a4 a5 a6 ea0 ea1 ea2 so1"
+		if strings.Join(got, " ") != want || done != 16 {
+			t.Errorf("size %d: %v (%d done); want %s", size, got, done, want)
+		}
+		for i, n := range sizes {
+			if n > size || (i < len(sizes)-1 && n != size) {
+				t.Errorf("size %d: batch sizes %v", size, sizes)
+				break
+			}
+		}
+	}
+	if len(b.Orgs) != 5 || len(b.Assets) != 7 {
+		t.Error("putBatches changed the caller's batch")
+	}
+}
