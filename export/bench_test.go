@@ -84,6 +84,7 @@ func BenchmarkExport(b *testing.B) {
 			}
 			b.ReportMetric((cpuTime() - c0).Seconds(), "cpu-s")
 			b.ReportMetric(float64(res.Evaluated), "evaluations")
+			b.ReportMetric(float64(len(res.Choices)), "choices")
 			b.ReportMetric(float64(res.Candidates), "candidates")
 		}
 	})

@@ -141,81 +141,111 @@ func TestBuildMatchesAnalysis(t *testing.T) {
 
 // ---- top gaps ----
 
+func smallSynth(t testing.TB, assets int) (*memstore.Store, string) {
+	t.Helper()
+	st := memstore.New()
+	cat := catalog.Default()
+	res := synth.GenerateResult(synth.Config{Assets: assets, Suppliers: 8, Catalog: cat, Seed: 7})
+	if _, err := bench.Load(context.Background(), st, cat, res.Workspace, &res.Batch, 0); err != nil {
+		t.Fatal(err)
+	}
+	return st, res.Workspace.ID
+}
+
 // TestTopGapsAgainstStore implements each chosen control in the store for
 // real and recomputes the analysis: the total must fall to RiskAfter.
 func TestTopGapsAgainstStore(t *testing.T) {
-	ctx := context.Background()
-	st := demoStore(t)
-	an := graph.NewAnalyzer(st)
-	res, err := TopGaps(ctx, an, demo.WorkspaceID, 4, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Choices) == 0 {
-		t.Fatal("no top gap on the demo, which has gaps")
-	}
-	total := func() int {
-		h, err := an.HeatmapIPA(ctx, demo.WorkspaceID, -1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := 0
-		for _, c := range h.Cells {
-			s += c.Risk * c.Count
-		}
-		return s
-	}
-	if got := total(); got != res.TotalRisk {
-		t.Fatalf("TopGaps starts from total risk %d, the analysis gives %d", res.TotalRisk, got)
-	}
-	prev := res.TotalRisk
-	for i, c := range res.Choices {
-		if c.Reduction <= 0 || c.RiskAfter != prev-c.Reduction || c.Pairs == 0 || len(c.RiskSources) == 0 {
-			t.Errorf("step %d: %+v (previous total %d)", i+1, c, prev)
-		}
-		_, err := st.Write(ctx, graph.WriteSpec{Workspace: demo.WorkspaceID, Source: "test", Run: "step" + strconv.Itoa(i)}, func(put func(graph.Batch) error) error {
-			return put(graph.Batch{Statuses: []graph.ControlStatus{{Subject: c.Subject, Control: c.Control, Status: graph.StatusImplemented}}})
+	ss, sws := smallSynth(t, 1500)
+	for _, tc := range []struct {
+		name string
+		st   *memstore.Store
+		ws   string
+	}{{"demo", demoStore(t), demo.WorkspaceID}, {"synthetic 1500", ss, sws}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			st, ws := tc.st, tc.ws
+			an := graph.NewAnalyzer(st)
+			res, err := TopGaps(ctx, an, ws, 4, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Choices) == 0 {
+				t.Fatal("no top gap in a workspace with gaps")
+			}
+			total := func() int {
+				h, err := an.HeatmapIPA(ctx, ws, -1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s := 0
+				for _, c := range h.Cells {
+					s += c.Risk * c.Count
+				}
+				return s
+			}
+			if got := total(); got != res.TotalRisk {
+				t.Fatalf("TopGaps starts from total risk %d, the analysis gives %d", res.TotalRisk, got)
+			}
+			prev := res.TotalRisk
+			for i, c := range res.Choices {
+				if c.Reduction <= 0 || c.RiskAfter != prev-c.Reduction || c.Pairs == 0 || len(c.RiskSources) == 0 {
+					t.Errorf("step %d: %+v (previous total %d)", i+1, c, prev)
+				}
+				_, err := st.Write(ctx, graph.WriteSpec{Workspace: ws, Source: "test", Run: "step" + strconv.Itoa(i)}, func(put func(graph.Batch) error) error {
+					return put(graph.Batch{Statuses: []graph.ControlStatus{{Subject: c.Subject, Control: c.Control, Status: graph.StatusImplemented}}})
+				})
+				if err != nil {
+					t.Fatalf("step %d: implement %s at %s: %v", i+1, c.Control, c.Subject, err)
+				}
+				if got := total(); got != c.RiskAfter {
+					t.Errorf("step %d: %s at %s: analysis total %d, TopGaps says %d", i+1, c.Control, c.Subject, got, c.RiskAfter)
+				}
+				prev = c.RiskAfter
+			}
 		})
-		if err != nil {
-			t.Fatalf("step %d: implement %s at %s: %v", i+1, c.Control, c.Subject, err)
-		}
-		if got := total(); got != c.RiskAfter {
-			t.Errorf("step %d: %s at %s: analysis total %d, TopGaps says %d", i+1, c.Control, c.Subject, got, c.RiskAfter)
-		}
-		prev = c.RiskAfter
 	}
 }
 
 // TestTopGapsGreedyIsExact checks the pruning: every candidate's bound is
 // at least its exact reduction, and each step takes a largest reduction.
 func TestTopGapsGreedyIsExact(t *testing.T) {
-	ctx := context.Background()
-	an := graph.NewAnalyzer(demoStore(t))
-	e, err := newGapEngine(ctx, an, demo.WorkspaceID, graph.DefaultMaxHops)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := TopGaps(ctx, an, demo.WorkspaceID, 3, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chosen := map[action]bool{}
-	for step, c := range res.Choices {
-		cands := e.candidates(chosen)
-		best := 0
-		for _, k := range cands {
-			g := e.evaluate(k.action).gain
-			if g > k.bound {
-				t.Errorf("step %d: %v gains %d above its bound %d", step+1, k.action, g, k.bound)
+	ss, sws := smallSynth(t, 1500)
+	for _, tc := range []struct {
+		name string
+		st   *memstore.Store
+		ws   string
+	}{{"demo", demoStore(t), demo.WorkspaceID}, {"synthetic 1500", ss, sws}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			an := graph.NewAnalyzer(tc.st)
+			e, err := newGapEngine(ctx, an, tc.ws, graph.DefaultMaxHops)
+			if err != nil {
+				t.Fatal(err)
 			}
-			best = max(best, g)
-		}
-		if c.Reduction != best {
-			t.Errorf("step %d: chose %s@%s lowering %d, the best of %d candidates lowers %d", step+1, c.Control, c.Subject, c.Reduction, len(cands), best)
-		}
-		a := action{c.Control, c.Subject}
-		chosen[a] = true
-		e.apply(e.evaluate(a))
+			res, err := TopGaps(ctx, an, tc.ws, 3, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			chosen := map[action]bool{}
+			for step, c := range res.Choices {
+				cands := e.candidates(chosen)
+				best := 0
+				for _, k := range cands {
+					g := e.evaluate(k.action).gain
+					if g > k.bound {
+						t.Errorf("step %d: %v gains %d above its bound %d", step+1, k.action, g, k.bound)
+					}
+					best = max(best, g)
+				}
+				if c.Reduction != best {
+					t.Errorf("step %d: chose %s@%s lowering %d, the best of %d candidates lowers %d", step+1, c.Control, c.Subject, c.Reduction, len(cands), best)
+				}
+				a := action{c.Control, c.Subject}
+				chosen[a] = true
+				e.apply(e.evaluate(a))
+			}
+			t.Logf("%d steps, %d candidates, %d exact evaluations", len(res.Choices), res.Candidates, res.Evaluated)
+		})
 	}
 }
 
@@ -864,12 +894,7 @@ func TestTextHelpers(t *testing.T) {
 func TestCPSFMatchesAnalysis(t *testing.T) {
 	ctx := context.Background()
 	hostile, hws, _ := hostileStore(t)
-	small := memstore.New()
-	cat := catalog.Default()
-	res := synth.GenerateResult(synth.Config{Assets: 1500, Suppliers: 8, Catalog: cat, Seed: 7})
-	if _, err := bench.Load(ctx, small, cat, res.Workspace, &res.Batch, 0); err != nil {
-		t.Fatal(err)
-	}
+	small, sws := smallSynth(t, 1500)
 	for _, tc := range []struct {
 		name string
 		st   graph.Store
@@ -879,7 +904,7 @@ func TestCPSFMatchesAnalysis(t *testing.T) {
 		{"demo", demoStore(t), demo.WorkspaceID, 5},
 		{"demo 2 hops", demoStore(t), demo.WorkspaceID, 2},
 		{"hostile", hostile, hws, 5},
-		{"synthetic 1500", small, res.Workspace.ID, 5},
+		{"synthetic 1500", small, sws, 5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			an := graph.NewAnalyzer(tc.st)

@@ -3,6 +3,16 @@
 // XLSX, SVG, PNG and PDF for executives. The CLI and the HTTP server share
 // it: Build gathers the analysis data once into a Report, and every format
 // renders that same Report.
+//
+// Use (CLI and server alike):
+//
+//	font, err := export.FindFont(os.Getenv(export.FontEnv), export.FontPaths) // PNG, PDF
+//	rep, err := export.Build(ctx, graph.NewAnalyzer(store), ws, export.Options{Kind: export.KindAll, Lang: export.JA})
+//	err = export.Render(w, rep, export.PDF, font) // Content-Type: export.PDF.ContentType()
+//
+// Render into a buffer or a temporary file (WriteFile) before answering, so
+// a failure never sends half a file. Ask for no top gaps (Options.TopGaps
+// -1) for SVG and PNG, which do not show them.
 package export
 
 import (
