@@ -13,7 +13,9 @@ func stampProps(m map[string]any, st graph.Stamp, ws, tx string) map[string]any 
 	m[graph.PropSource] = st.Source
 	m[graph.PropRun] = st.Run
 	m[graph.PropLastSeen] = timeParam(st.LastSeen)
-	m[propTx] = tx
+	if tx != "" {
+		m[propTx] = tx
+	}
 	return m
 }
 
@@ -24,7 +26,7 @@ func stampOf(p props) graph.Stamp {
 func encOrg(o *graph.Org, ws, tx string) map[string]any {
 	return stampProps(map[string]any{
 		graph.PropID: o.ID, "name": o.Name, "role": string(o.Role), "size": o.Size, propHash: orgHash(o),
-	}, o.Stamp, ws, tx)
+	}, o.Stamp, ws, "")
 }
 
 func decOrg(p props) graph.Org {
@@ -37,7 +39,7 @@ func encAsset(a *graph.Asset, ws, tx string) map[string]any {
 		"c": a.C, "i": a.I, "a": a.A, "importance": a.Importance, "category": a.Category, "media": a.Media,
 		"owner": a.Owner, "personalInfo": listParam(a.PersonalInfo), "exposure": listParam(a.Exposure),
 		propHash: assetHash(a), propText: assetText(a), propImp: a.EffectiveImportance(),
-	}, a.Stamp, ws, tx)
+	}, a.Stamp, ws, "")
 }
 
 func decAsset(p props) graph.Asset {

@@ -35,8 +35,12 @@ func flowTypes(dir graph.Direction) (out, in []string) {
 // expandQuery is one level of a walk: from the frontier (element IDs) to
 // every neighbour the compromise flows to (downstream) or comes from
 // (upstream), one hop, with the frontier node it was reached from.
-func expandQuery(dir graph.Direction) string {
+func expandQuery(dir graph.Direction, parents bool) string {
 	out, in := flowTypes(dir)
+	ret := "RETURN n.id AS p, m.id AS id, elementId(m) AS e"
+	if !parents {
+		ret = "RETURN DISTINCT m.id AS id, elementId(m) AS e"
+	}
 	return `UNWIND $frontier AS f
 		MATCH (n) WHERE elementId(n) = f
 		CALL (n) {
@@ -45,12 +49,13 @@ func expandQuery(dir graph.Direction) string {
 			MATCH (n)<-[:` + strings.Join(in, "|") + `]-(m) RETURN m
 		}
 		WITH n, m WHERE m.workspace = $ws
-		RETURN n.id AS p, m.id AS id, elementId(m) AS e`
+		` + ret
 }
 
-var expandQueries = map[graph.Direction]string{
-	graph.Downstream: expandQuery(graph.Downstream),
-	graph.Upstream:   expandQuery(graph.Upstream),
+// expandQueries by direction and by whether parents are asked for.
+var expandQueries = map[graph.Direction][2]string{
+	graph.Downstream: {expandQuery(graph.Downstream, false), expandQuery(graph.Downstream, true)},
+	graph.Upstream:   {expandQuery(graph.Upstream, false), expandQuery(graph.Upstream, true)},
 }
 
 const factsByElementID = "UNWIND $ids AS e MATCH (n) WHERE elementId(n) = e"
@@ -60,7 +65,11 @@ const factsByElementID = "UNWIND $ids AS e MATCH (n) WHERE elementId(n) = e"
 // fn once per level. The visited set lives here; each level is read in its
 // own transaction, so fn never runs twice for a level.
 func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn func(graph.Level) bool) error {
-	q, ok := expandQueries[spec.Dir]
+	qs, ok := expandQueries[spec.Dir]
+	q := qs[0]
+	if spec.Parents {
+		q = qs[1]
+	}
 	if spec.MaxHops < 0 || !ok {
 		// memstore checks the workspace first.
 		if _, err := s.Workspace(ctx, ws); err != nil {
@@ -171,7 +180,9 @@ func (s *Store) expand(ctx context.Context, ws, version, q string, frontier []st
 					continue
 				}
 				elem[id] = recStr(r, "e")
-				lv.parents[id] = append(lv.parents[id], recStr(r, "p"))
+				if p := recStr(r, "p"); p != "" {
+					lv.parents[id] = append(lv.parents[id], p)
+				}
 			}
 			return err
 		})

@@ -382,21 +382,50 @@ func (w *writer) lookupStatuses(ctx context.Context) error {
 	return nil
 }
 
+// The upserts split the run's items into new ones (CREATE, firstSeen =
+// now) and existing ones (found by element ID, properties replaced,
+// firstSeen kept), as the look-ups found them. A concurrent writer that
+// creates the same node first makes the run fail on the uniqueness
+// constraint (nothing written); re-running it succeeds.
+
+const setKeepFirstSeen = `WITH x, r, x.` + graph.PropFirstSeen + ` AS fs
+	SET x = r.props
+	SET x.` + graph.PropFirstSeen + ` = coalesce(fs, $now)`
+
+const setNewFirstSeen = `SET x = r.props
+	SET x.` + graph.PropFirstSeen + ` = $now`
+
 func (w *writer) putNodes(ctx context.Context) error {
 	t := w.t
+	now := map[string]any{"now": timeParam(t.now)}
 	for _, kind := range []struct {
 		label graph.Label
-		rows  []map[string]any
+		ids   []string
+		old   map[string]string
+		enc   func(id string) map[string]any
 	}{
-		{graph.LabelOrganization, mapRows(t.orgOrder, func(id string) map[string]any { return encOrg(t.orgs[id], w.ws, w.txID) })},
-		{graph.LabelAsset, mapRows(t.assetOrder, func(id string) map[string]any { return encAsset(t.assets[id], w.ws, w.txID) })},
+		{graph.LabelOrganization, t.orgOrder, w.oldOrg, func(id string) map[string]any { return encOrg(t.orgs[id], w.ws, w.txID) }},
+		{graph.LabelAsset, t.assetOrder, w.oldAsset, func(id string) map[string]any { return encAsset(t.assets[id], w.ws, w.txID) }},
 	} {
+		var fresh, existing []map[string]any
+		for _, id := range kind.ids {
+			r := map[string]any{"id": id, "props": kind.enc(id)}
+			if _, ok := kind.old[id]; ok {
+				r["e"] = w.eid[id]
+				existing = append(existing, r)
+			} else {
+				fresh = append(fresh, r)
+			}
+		}
+		if _, err := w.batched(ctx, `UNWIND $rows AS r
+			MATCH (x) WHERE elementId(x) = r.e
+			`+setKeepFirstSeen, existing, now); err != nil {
+			return err
+		}
 		recs, err := w.batched(ctx, `UNWIND $rows AS r
-			MERGE (n:`+string(kind.label)+` {workspace: $ws, id: r.id})
-			WITH n, r, n.`+graph.PropFirstSeen+` AS fs
-			SET n = r
-			SET n.`+graph.PropFirstSeen+` = coalesce(fs, $now)
-			RETURN r.id AS id, elementId(n) AS e`, kind.rows, map[string]any{"now": timeParam(t.now)})
+			CREATE (x:`+string(kind.label)+`)
+			`+setNewFirstSeen+`
+			RETURN r.id AS id, elementId(x) AS e`, fresh, now)
 		if err != nil {
 			return err
 		}
@@ -407,31 +436,35 @@ func (w *writer) putNodes(ctx context.Context) error {
 	return nil
 }
 
-func mapRows[K any](keys []K, enc func(K) map[string]any) []map[string]any {
-	out := make([]map[string]any, len(keys))
-	for i, k := range keys {
-		out[i] = enc(k)
-	}
-	return out
-}
-
 func (w *writer) putEdges(ctx context.Context) error {
 	t := w.t
-	var keys []graph.EdgeKey
+	now := map[string]any{"now": timeParam(t.now)}
+	var fresh, existing []graph.EdgeKey
 	for _, k := range t.edgeOrder {
-		if t.edges[k] != nil {
-			keys = append(keys, k)
+		switch {
+		case t.edges[k] == nil:
+		case w.oldEdge[k]:
+			existing = append(existing, k)
+		default:
+			fresh = append(fresh, k)
 		}
 	}
-	for typ, rows := range w.edgeRows(keys, func(k graph.EdgeKey) map[string]any { return encEdge(t.edges[k], w.ws, w.txID) }) {
-		_, err := w.batched(ctx, `UNWIND $rows AS r
+	enc := func(k graph.EdgeKey) map[string]any { return encEdge(t.edges[k], w.ws, w.txID) }
+	for typ, rows := range w.edgeRows(existing, enc) {
+		if _, err := w.batched(ctx, `UNWIND $rows AS r
 			MATCH (a) WHERE elementId(a) = r.a
 			MATCH (b) WHERE elementId(b) = r.b
-			MERGE (a)-[e:`+string(typ)+`]->(b)
-			WITH e, r, e.`+graph.PropFirstSeen+` AS fs
-			SET e = r.props
-			SET e.`+graph.PropFirstSeen+` = coalesce(fs, $now)`, rows, map[string]any{"now": timeParam(t.now)})
-		if err != nil {
+			MATCH (a)-[x:`+string(typ)+`]->(b)
+			`+setKeepFirstSeen, rows, now); err != nil {
+			return err
+		}
+	}
+	for typ, rows := range w.edgeRows(fresh, enc) {
+		if _, err := w.batched(ctx, `UNWIND $rows AS r
+			MATCH (a) WHERE elementId(a) = r.a
+			MATCH (b) WHERE elementId(b) = r.b
+			CREATE (a)-[x:`+string(typ)+`]->(b)
+			`+setNewFirstSeen, rows, now); err != nil {
 			return err
 		}
 	}
@@ -440,21 +473,32 @@ func (w *writer) putEdges(ctx context.Context) error {
 
 func (w *writer) putStatuses(ctx context.Context, kinds *nodeKinds) error {
 	t := w.t
+	now := map[string]any{"now": timeParam(t.now)}
 	keys := t.statusOrder
 	for _, isOrg := range []bool{true, false} {
-		rows := w.statusRows(keys, func(k graph.StatusKey) bool { return t.statuses[k] != nil && kinds.isOrg(k.Subject) == isOrg })
-		for _, r := range rows {
-			r["props"] = encStatus(t.statuses[keys[r["i"].(int)]], w.ws, w.txID)
-		}
-		_, err := w.batched(ctx, `UNWIND $rows AS r
-			MATCH (n) WHERE elementId(n) = r.n
-			MATCH (c:`+string(graph.LabelControl)+` {framework: r.fw, id: r.cid})
-			MERGE (n)-[s:`+string(statusRel(isOrg))+`]->(c)
-			WITH s, r, s.`+graph.PropFirstSeen+` AS fs
-			SET s = r.props
-			SET s.`+graph.PropFirstSeen+` = coalesce(fs, $now)`, rows, map[string]any{"now": timeParam(t.now)})
-		if err != nil {
-			return err
+		for _, old := range []bool{true, false} {
+			rows := w.statusRows(keys, func(k graph.StatusKey) bool {
+				_, was := w.oldStat[k]
+				return t.statuses[k] != nil && kinds.isOrg(k.Subject) == isOrg && was == old
+			})
+			for _, r := range rows {
+				r["props"] = encStatus(t.statuses[keys[r["i"].(int)]], w.ws, w.txID)
+			}
+			rel := string(statusRel(isOrg))
+			q := `UNWIND $rows AS r
+				MATCH (n) WHERE elementId(n) = r.n
+				MATCH (c:` + string(graph.LabelControl) + ` {framework: r.fw, id: r.cid})
+				CREATE (n)-[x:` + rel + `]->(c)
+				` + setNewFirstSeen
+			if old {
+				q = `UNWIND $rows AS r
+				MATCH (n) WHERE elementId(n) = r.n
+				MATCH (n)-[x:` + rel + `]->(c:` + string(graph.LabelControl) + ` {framework: r.fw, id: r.cid})
+				` + setKeepFirstSeen
+			}
+			if _, err := w.batched(ctx, q, rows, now); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -14,6 +14,7 @@ RUN_DIR="${NEO4J_RUN_DIR:-${TMPDIR:-/tmp}/cpsfgraph-neo4j}"
 PORT="${NEO4J_PORT:-0}"
 HEAP="${NEO4J_HEAP:-1g}"
 PAGECACHE_MB="${NEO4J_PAGECACHE_MB:-256}"
+TX_MEMORY_MB="${NEO4J_TX_MEMORY_MB:-512}"
 TIMEOUT="${NEO4J_START_TIMEOUT:-180}"
 JAR="$DIR/target/neo4j-launcher.jar"
 PID_FILE="$RUN_DIR/neo4j.pid"
@@ -51,7 +52,7 @@ if [[ ! -f "$JAR" || ! -d "$DIR/target/lib" || -n "$(find "$DIR/pom.xml" "$DIR/s
   [[ -f "$JAR" ]] || { log "build produced no $JAR"; exit 1; }
 fi
 
-ARGS=(--port "$PORT" --port-file "$PORT_FILE" --pagecache-mb "$PAGECACHE_MB")
+ARGS=(--port "$PORT" --port-file "$PORT_FILE" --pagecache-mb "$PAGECACHE_MB" --tx-memory-mb "$TX_MEMORY_MB")
 [[ -n "${NEO4J_DATA_DIR:-}" ]] && ARGS+=(--data-dir "$NEO4J_DATA_DIR")
 
 log "starting Neo4j, log: $LOG"

@@ -28,13 +28,14 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
  * for integration tests.
  *
  * <pre>
- * java -jar neo4j-launcher.jar [--port N] [--port-file FILE] [--data-dir DIR] [--pagecache-mb N]
+ * java -jar neo4j-launcher.jar [--port N] [--port-file FILE] [--data-dir DIR] [--pagecache-mb N] [--tx-memory-mb N]
  * </pre>
  *
  * Port 0 (the default) lets Bolt bind any free port. Without --data-dir a temporary folder is used and
  * deleted on exit. When the default database is available, prints {@code BOLT_URI=bolt://127.0.0.1:PORT}
  * on stdout and writes PORT to the port file. SIGTERM/SIGINT shut the database down cleanly.
- * Environment fallbacks: NEO4J_PORT, NEO4J_PORT_FILE, NEO4J_DATA_DIR, NEO4J_PAGECACHE_MB.
+ * Environment fallbacks: NEO4J_PORT, NEO4J_PORT_FILE, NEO4J_DATA_DIR, NEO4J_PAGECACHE_MB, NEO4J_TX_MEMORY_MB
+ * (the limit of the memory all running transactions may hold; one import runs as one transaction).
  */
 public final class Neo4jLauncher {
 
@@ -43,6 +44,7 @@ public final class Neo4jLauncher {
         String portFileArg = option(args, "--port-file", "NEO4J_PORT_FILE", "");
         String dataDirArg = option(args, "--data-dir", "NEO4J_DATA_DIR", "");
         long pageCacheMb = Long.parseLong(option(args, "--pagecache-mb", "NEO4J_PAGECACHE_MB", "256"));
+        long txMemoryMb = Long.parseLong(option(args, "--tx-memory-mb", "NEO4J_TX_MEMORY_MB", "512"));
 
         boolean temporary = dataDirArg.isEmpty();
         Path home = temporary ? Files.createTempDirectory("cpsfgraph-neo4j-") : Path.of(dataDirArg);
@@ -81,7 +83,7 @@ public final class Neo4jLauncher {
         long t0 = System.nanoTime();
         DatabaseManagementService dbms;
         try {
-            dbms = start(home, port, pageCacheMb, userLog);
+            dbms = start(home, port, pageCacheMb, txMemoryMb, userLog);
             running.set(dbms);
         } catch (RuntimeException e) {
             e.printStackTrace();
@@ -111,7 +113,7 @@ public final class Neo4jLauncher {
         Thread.currentThread().join(); // park; SIGTERM/SIGINT run the shutdown hook
     }
 
-    private static DatabaseManagementService start(Path home, int port, long pageCacheMb, Log4jLogProvider userLog) {
+    private static DatabaseManagementService start(Path home, int port, long pageCacheMb, long txMemoryMb, Log4jLogProvider userLog) {
         return new DatabaseManagementServiceBuilder(home)
                 .setUserLogProvider(userLog) // Neo4j's user log (neo4j.log) goes to stderr
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
@@ -121,7 +123,7 @@ public final class Neo4jLauncher {
                 .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
-                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, ByteUnit.mebiBytes(512))
+                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, ByteUnit.mebiBytes(txMemoryMb))
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 // Netty's default 2 s quiet period per Bolt event loop group makes shutdown take ~10 s.
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
