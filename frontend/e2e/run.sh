@@ -5,6 +5,8 @@
 #
 #   frontend/e2e/run.sh            # screenshots and perf.json in frontend/e2e/artifacts
 #   E2E_ARTIFACTS=/x frontend/e2e/run.sh
+#   E2E_SYNTH=100000 frontend/e2e/run.sh   # also time the dashboard on the synthetic enterprise
+#                                          # (E2E_SYNTH_STRICT=1 holds it to the 1.5 s budget)
 #
 # Steps: build cpsfgraph and the e2e server; `cpsfgraph demo` into a
 # temporary file store; start the e2e server (frontend/e2e/server: the
@@ -41,9 +43,9 @@ go build -o "$tmp/cpsfgraph" ./cmd/cpsfgraph
 go build -o "$tmp/e2eserver" ./frontend/e2e/server
 "$tmp/cpsfgraph" demo --store "file:$tmp/demo.db" | head -3
 
-"$tmp/e2eserver" -store "$tmp/demo.db" -addr 127.0.0.1:0 -out "$tmp/e2e.json" -register "$tmp/register.xlsx" >"$tmp/e2eserver.log" 2>&1 &
+"$tmp/e2eserver" -store "$tmp/demo.db" -addr 127.0.0.1:0 -out "$tmp/e2e.json" -register "$tmp/register.xlsx" -synth "${E2E_SYNTH:-0}" >"$tmp/e2eserver.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do [ -s "$tmp/e2e.json" ] && break; sleep 0.1; done
+for _ in $(seq 1 1200); do [ -s "$tmp/e2e.json" ] && break; sleep 0.1; done
 [ -s "$tmp/e2e.json" ] || { echo "e2e: the e2e server did not start:" >&2; cat "$tmp/e2eserver.log" >&2; exit 1; }
 url="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).url)' "$tmp/e2e.json")"
 echo "e2e: server on $url"

@@ -28,6 +28,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"cpsfgraph/bench/synth"
 	"cpsfgraph/export"
 	"cpsfgraph/frontend"
 	"cpsfgraph/graph"
@@ -43,14 +44,15 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
 	out := flag.String("out", "", "JSON file to write the address and tokens to")
 	register := flag.String("register", "", "write the demo register workbook (one broken row) here")
+	synthAssets := flag.Int("synth", 0, "also load bench/synth's synthetic enterprise with this many assets as workspace synth (0 = none)")
 	flag.Parse()
-	if err := run(*storePath, *addr, *out, *register); err != nil {
+	if err := run(*storePath, *addr, *out, *register, *synthAssets); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e server:", err)
 		os.Exit(1)
 	}
 }
 
-func run(storePath, addr, out, register string) error {
+func run(storePath, addr, out, register string, synthAssets int) error {
 	if storePath == "" || out == "" {
 		return errors.New("-store and -out are required")
 	}
@@ -64,6 +66,11 @@ func run(storePath, addr, out, register string) error {
 	if register != "" {
 		if err := writeRegister(register); err != nil {
 			return fmt.Errorf("register %s: %w", register, err)
+		}
+	}
+	if synthAssets > 0 {
+		if err := loadSynth(ctx, st, synthAssets); err != nil {
+			return fmt.Errorf("synthetic enterprise: %w", err)
 		}
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -87,6 +94,7 @@ func run(storePath, addr, out, register string) error {
 		{"analyst", "demo", auth.Analyst, now},
 		{"viewer", "demo", auth.Viewer, now},
 		{"expired", "demo", auth.Analyst, now.Add(-48 * time.Hour)},
+		{"synth", "synth", auth.Viewer, now},
 	} {
 		secret, _, err := auth.Issue(ctx, as, t.ws, t.role, "e2e "+t.name, "e2e", t.at, 24*time.Hour)
 		if err != nil {
@@ -115,6 +123,50 @@ func run(storePath, addr, out, register string) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return hs.Shutdown(sctx)
+}
+
+// loadSynth writes the synthetic enterprise of the benchmarks (bench/synth)
+// into workspace synth, in chunks.
+func loadSynth(ctx context.Context, st graph.Store, assets int) error {
+	cat, err := st.Catalog(ctx)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	ws, b := synth.Generate(synth.Config{Workspace: "synth", Assets: assets, Catalog: cat})
+	if err := st.PutWorkspace(ctx, ws); err != nil {
+		return err
+	}
+	spec := graph.WriteSpec{Workspace: ws.ID, Source: "bench/synth", Run: "e2e"}
+	_, err = st.Write(ctx, spec, func(put func(graph.Batch) error) error {
+		const n = 10000
+		for i := 0; i < len(b.Orgs); i += n {
+			if err := put(graph.Batch{Orgs: b.Orgs[i:min(i+n, len(b.Orgs))]}); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < len(b.Assets); i += n {
+			if err := put(graph.Batch{Assets: b.Assets[i:min(i+n, len(b.Assets))]}); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < len(b.Edges); i += n {
+			if err := put(graph.Batch{Edges: b.Edges[i:min(i+n, len(b.Edges))]}); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < len(b.Statuses); i += n {
+			if err := put(graph.Batch{Statuses: b.Statuses[i:min(i+n, len(b.Statuses))]}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("loaded the synthetic enterprise (%d assets, %d relationships) in %s\n", len(b.Assets), len(b.Edges), time.Since(start).Round(time.Millisecond))
+	return nil
 }
 
 // importWorkbook adapts importers.Import to the GraphQL import mutation.

@@ -30,7 +30,7 @@ function bandText(b: Band | null): string {
   return b ? t(`band.short.${b}` as Key) : '';
 }
 
-function ipaSection(ws: string): HTMLElement {
+function ipaSection(ws: string): { sec: HTMLElement; done: Promise<void> } {
   const body = h('div', { class: 'hm-body' });
   const sec = h('section', { class: 'card hm', 'aria-labelledby': 'ipa-h' }, h('h2', { id: 'ipa-h' }, t('dash.ipa')), h('p', { class: 'help' }, t('dash.ipaHelp')), body);
   loading(body);
@@ -97,8 +97,7 @@ function ipaSection(ws: string): HTMLElement {
       fail(body, e, load);
     }
   };
-  void load();
-  return sec;
+  return { sec, done: load() };
 }
 
 function legend(): HTMLElement {
@@ -112,7 +111,7 @@ function legend(): HTMLElement {
   );
 }
 
-function cpsfSection(ws: string): HTMLElement {
+function cpsfSection(ws: string, after: Promise<void>): HTMLElement {
   const body = h('div', { class: 'hm-body' });
   const sec = h('section', { class: 'card hm', 'aria-labelledby': 'cpsf-h' }, h('h2', { id: 'cpsf-h' }, t('dash.cpsf')), h('p', { class: 'help' }, t('dash.cpsfHelp')), body);
   loading(body);
@@ -175,11 +174,11 @@ function cpsfSection(ws: string): HTMLElement {
       fail(body, e, load);
     }
   };
-  void load();
+  void after.then(load);
   return sec;
 }
 
-function supplySection(ws: string): HTMLElement {
+function supplySection(ws: string, after: Promise<void>): HTMLElement {
   const body = h('div', { class: 'hm-body' });
   const sec = h('section', { class: 'card hm', 'aria-labelledby': 'supply-h' }, h('h2', { id: 'supply-h' }, t('dash.supply')), h('p', { class: 'help' }, t('dash.supplyHelp')), body);
   loading(body);
@@ -220,7 +219,7 @@ function supplySection(ws: string): HTMLElement {
       fail(body, e, load);
     }
   };
-  void load();
+  void after.then(load);
   return sec;
 }
 
@@ -260,10 +259,14 @@ function exportsBar(ws: string): HTMLElement {
 
 route('/w/:ws', 'dash.title', ({ main, params }) => {
   const ws = params.ws;
+  // The IPA matrix first: on a large workspace each heat-map is a whole
+  // analysis on the server, and asking for all three at once would slow
+  // down the first one shown.
+  const ipa = ipaSection(ws);
   main.append(
     h('div', { class: 'page-head' }, h('h1', null, t('dash.title')), exportsBar(ws)),
-    h('div', { class: 'grid-2' }, ipaSection(ws), supplySection(ws)),
-    cpsfSection(ws),
+    h('div', { class: 'grid-2' }, ipa.sec, supplySection(ws, ipa.done)),
+    cpsfSection(ws, ipa.done),
   );
 });
 
