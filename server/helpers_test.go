@@ -131,6 +131,7 @@ type env struct {
 	auth   auth.Store
 	tokens map[string]string // name -> secret
 	now    time.Time
+	server *server.Server
 }
 
 const otherWS = "other"
@@ -190,6 +191,7 @@ func setup(t *testing.T, cfg ...func(*server.Config)) *env {
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}
+	e.server = srv
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	e.url = ts.URL
