@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // Limits of the reach analysis.
@@ -193,25 +194,42 @@ func (a *Analyzer) ThreatsReaching(ctx context.Context, ws, id string, opt Reach
 	for i, t := range threats {
 		byComp[i] = env.Index.ByComponent(t.ID)
 	}
-	next := map[string]string{}
-	facts := map[string]*NodeFacts{}
-	var buf []*RiskSource
+	var levels []Level
+	var buf []RiskSourceRef
+	var lastOrg string
+	var orgVec []float64
 	err = a.Store.Walk(ctx, ws, WalkSpec{Starts: []string{id}, Dir: Upstream, MaxHops: maxHops, Parents: true}, func(l Level) bool {
+		levels = append(levels, l)
 		for i := range l.Nodes {
 			n := &l.Nodes[i]
-			facts[n.ID] = n
-			if ps := l.Parents[n.ID]; len(ps) > 0 {
-				next[n.ID] = ps[0]
+			ci := componentIndex(n.Component)
+			if ci < 0 {
+				continue
 			}
 			for ti := range threats {
-				buf = byComp[ti].AppendApplicable(buf[:0], n)
+				if len(byComp[ti][ci]) == 0 {
+					continue
+				}
+				buf = byComp[ti].appendAt(buf[:0], n, ci)
 				if len(buf) == 0 {
 					continue
 				}
 				s := &state[ti]
-				s.entries = append(s.entries, found{n, l.Depth})
+				if len(s.entries) <= limit { // one more than listed tells Truncated
+					s.entries = append(s.entries, found{n, l.Depth})
+				}
 				if s.maxV < 3 {
-					s.maxV = max(s.maxV, env.Index.statusOf(buf, n, env.Statuses).Exploitability())
+					if n.Org != lastOrg || orgVec == nil {
+						lastOrg, orgVec = n.Org, nil
+						if n.Kind == KindAsset && n.Org != "" {
+							orgVec = env.Statuses.orgVector(env.Index, n.Org)
+						}
+					}
+					vec := orgVec
+					if n.Kind != KindAsset {
+						vec = nil
+					}
+					s.maxV = max(s.maxV, env.Index.statusWith(buf, n, vec).Exploitability())
 				}
 			}
 		}
@@ -228,6 +246,14 @@ func (a *Analyzer) ThreatsReaching(ctx context.Context, ws, id string, opt Reach
 	if err != nil {
 		return nil, err
 	}
+	// step returns the next node on the path from n at depth d: its
+	// smallest parent, found on level d-1 (levels are sorted by ID).
+	step := func(n *NodeFacts, d int) *NodeFacts {
+		p := levels[d].Parents[n.ID][0]
+		prev := levels[d-1].Nodes
+		k, _ := slices.BinarySearchFunc(prev, p, func(x NodeFacts, id string) int { return strings.Compare(x.ID, id) })
+		return &prev[k]
+	}
 
 	out := &AssetReach{Workspace: ws, Asset: asset, MaxHops: maxHops}
 	importance := asset.EffectiveImportance()
@@ -239,10 +265,9 @@ func (a *Analyzer) ThreatsReaching(ctx context.Context, ws, id string, opt Reach
 		tr := ThreatReach{Threat: *t, Score: NewScore(importance, env.Likelihood(t), s.maxV)}
 		for _, e := range s.entries[:min(limit, len(s.entries))] {
 			var p Path
-			for cur := e.node.ID; ; cur = next[cur] {
-				n := facts[cur]
+			for n, d := e.node, e.depth; ; n, d = step(n, d), d-1 {
 				p.Hops = append(p.Hops, env.hop(t.ID, n))
-				if cur == id {
+				if d == 0 {
 					break
 				}
 			}
@@ -346,7 +371,7 @@ func (a *Analyzer) reach(ctx context.Context, env *Env, t *Threat, maxHops int, 
 	var groups [4][]string
 	for i := range entries {
 		n := &entries[i]
-		v := env.Index.statusOf(env.Index.Applicable(t.ID, n), n, env.Statuses).Exploitability()
+		v := env.Index.statusOf(env.Index.ByComponent(t.ID).AppendApplicable(nil, n), n, env.Statuses).Exploitability()
 		groups[v] = append(groups[v], n.ID)
 	}
 	tl := env.Likelihood(t)

@@ -29,12 +29,19 @@ type Index struct {
 	FunctionOf map[string]string
 
 	byComponent map[string]*ByComponent // threat -> its risk sources by component
+	ord         map[string]int          // risk source -> its position in Catalog.RiskSources
 }
 
 // ByComponent holds one threat's risk sources by component (in the order of
 // Components), so the hot loops of the analysis find what applies at a node
 // without maps or allocations.
-type ByComponent [6][]*RiskSource
+type ByComponent [6][]RiskSourceRef
+
+// RiskSourceRef is a risk source with its position in the catalog.
+type RiskSourceRef struct {
+	RS  *RiskSource
+	Ord int
+}
 
 var noRiskSources ByComponent
 
@@ -67,14 +74,18 @@ func (ix *Index) ByComponent(threat string) *ByComponent {
 
 // AppendApplicable appends to buf the risk sources of b that apply at node n
 // (same component, layer among the node's layers), in ID order.
-func (b *ByComponent) AppendApplicable(buf []*RiskSource, n *NodeFacts) []*RiskSource {
-	ci := componentIndex(n.Component)
+func (b *ByComponent) AppendApplicable(buf []RiskSourceRef, n *NodeFacts) []RiskSourceRef {
+	return b.appendAt(buf, n, componentIndex(n.Component))
+}
+
+// appendAt is AppendApplicable for a node whose component index is ci.
+func (b *ByComponent) appendAt(buf []RiskSourceRef, n *NodeFacts, ci int) []RiskSourceRef {
 	if ci < 0 {
 		return buf
 	}
-	for _, rs := range b[ci] {
-		if slices.Contains(n.Layers, rs.Layer) {
-			buf = append(buf, rs)
+	for _, r := range b[ci] {
+		if slices.Contains(n.Layers, r.RS.Layer) {
+			buf = append(buf, r)
 		}
 	}
 	return buf
@@ -96,8 +107,10 @@ func NewIndex(c *Catalog) *Index {
 	for i := range c.Threats {
 		ix.Threats[c.Threats[i].ID] = &c.Threats[i]
 	}
+	ix.ord = make(map[string]int, len(c.RiskSources))
 	for i := range c.RiskSources {
 		ix.RiskSources[c.RiskSources[i].ID] = &c.RiskSources[i]
+		ix.ord[c.RiskSources[i].ID] = i
 	}
 	for i := range c.Controls {
 		ix.Controls[c.Controls[i].Ref()] = &c.Controls[i]
@@ -140,7 +153,7 @@ func NewIndex(c *Catalog) *Index {
 		b := &ByComponent{}
 		for _, rs := range v {
 			if ci := componentIndex(rs.Component); ci >= 0 {
-				b[ci] = append(b[ci], rs)
+				b[ci] = append(b[ci], RiskSourceRef{rs, ix.ord[rs.ID]})
 			}
 		}
 		ix.byComponent[k] = b
@@ -188,7 +201,11 @@ func compareComponent(a, b Component) int {
 // Applicable returns the risk sources threat t exploits that apply at node n
 // (same component, layer among the node's layers), sorted by ID.
 func (ix *Index) Applicable(threat string, n *NodeFacts) []*RiskSource {
-	return ix.ByComponent(threat).AppendApplicable(nil, n)
+	var out []*RiskSource
+	for _, r := range ix.ByComponent(threat).AppendApplicable(nil, n) {
+		out = append(out, r.RS)
+	}
+	return out
 }
 
 // Gap is a risk source not fully covered at a hop, with what would cover it.
@@ -216,6 +233,31 @@ type Statuses struct {
 
 	once    sync.Once
 	weights map[string]map[ControlRef]float64 // org -> control -> best weight
+
+	mu     sync.Mutex
+	vecs   map[string][]float64 // org -> best weight per risk source (by catalog position)
+	vecsIx *Index
+}
+
+// orgVector returns, for organization org, the best weight with which its
+// IMPLEMENTS statuses cover each risk source of ix, by catalog position.
+func (s *Statuses) orgVector(ix *Index, org string) []float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.vecsIx != ix {
+		s.vecs, s.vecsIx = map[string][]float64{}, ix
+	}
+	if v, ok := s.vecs[org]; ok {
+		return v
+	}
+	v := make([]float64, len(ix.Catalog.RiskSources))
+	for i := range ix.Catalog.RiskSources {
+		for _, c := range ix.Mitigating[ix.Catalog.RiskSources[i].ID] {
+			v[i] = max(v[i], s.orgWeight(org, c))
+		}
+	}
+	s.vecs[org] = v
+	return v
 }
 
 // orgWeight returns the best weight of control c among org's statuses.
@@ -249,17 +291,34 @@ func (s *Statuses) weightAt(n *NodeFacts, c ControlRef) float64 {
 }
 
 // statusOf is the hop status of n for risk sources rss, computed without
-// the lists coverageOf builds.
-func (ix *Index) statusOf(rss []*RiskSource, n *NodeFacts, st *Statuses) CoverageStatus {
+// the lists coverageOf builds: the organization's coverage comes from a
+// cached vector, the node's own statuses are checked control by control.
+func (ix *Index) statusOf(rss []RiskSourceRef, n *NodeFacts, st *Statuses) CoverageStatus {
+	var org []float64
+	if n.Kind == KindAsset && n.Org != "" {
+		org = st.orgVector(ix, n.Org)
+	}
+	return ix.statusWith(rss, n, org)
+}
+
+// statusWith is statusOf given the node's organization vector (nil for none).
+func (ix *Index) statusWith(rss []RiskSourceRef, n *NodeFacts, org []float64) CoverageStatus {
 	if len(rss) == 0 {
 		return NotApplicable
 	}
 	sum := 0.0
-	for _, rs := range rss {
+	for _, r := range rss {
 		best := 0.0
-		for _, c := range ix.Mitigating[rs.ID] {
-			if best = max(best, st.weightAt(n, c)); best == 1 {
-				break
+		if org != nil {
+			best = org[r.Ord]
+		}
+		if best < 1 && len(n.Statuses) > 0 {
+			for _, c := range ix.Mitigating[r.RS.ID] {
+				for _, own := range n.Statuses {
+					if own.Control == c {
+						best = max(best, own.Status.Weight())
+					}
+				}
 			}
 		}
 		sum += best

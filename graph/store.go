@@ -212,6 +212,8 @@ type Store interface {
 	Entries(ctx context.Context, ws string, cells []Cell) ([]NodeFacts, error)
 	// Walk walks compromise flows breadth-first from spec.Starts and calls fn
 	// once per non-empty level, depth 0 first; fn returns false to stop early.
+	// fn may keep the Level it is given: a store never reuses its slices or
+	// maps for a later level.
 	Walk(ctx context.Context, ws string, spec WalkSpec, fn func(Level) bool) error
 
 	// Close flushes and releases the store.
