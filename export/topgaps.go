@@ -456,9 +456,9 @@ type candidate struct {
 func (e *gapEngine) candidates(chosen map[action]bool) []candidate {
 	bound := map[action]int{}
 	for ti, ts := range e.threats {
-		// weight[class] = importance of the assets that class witnesses.
+		// weight[class] = importance of the assets whose v only that
+		// class's subject sets, with that class as witness.
 		weight := make([]int, len(ts.classes))
-		dmg := make([]int, len(ts.classes))
 		for p, v := range ts.v {
 			if v == 0 || ts.multi[p] || graph.DamageLikelihood(ts.like, int(v)) == 1 {
 				continue
@@ -466,33 +466,27 @@ func (e *gapEngine) candidates(chosen map[action]bool) []candidate {
 			weight[ts.witness[p]] += int(e.imp[p])
 		}
 		for ci, c := range ts.classes {
-			dmg[ci] = graph.DamageLikelihood(ts.like, int(c.v))
 			if c.v == 1 {
 				continue
 			}
-			cov := e.coverage(ts.t.ID, c, action{})
-			for _, g := range cov.Gaps {
+			dmg := graph.DamageLikelihood(ts.like, int(c.v))
+			// Only a control in the class's gaps can change its coverage.
+			seen := map[graph.ControlRef]bool{}
+			for _, g := range e.coverage(ts.t.ID, c, action{}).Gaps {
 				for _, ref := range g.Controls {
 					a := action{ref, c.subject}
-					if chosen[a] {
+					if chosen[a] || seen[ref] {
 						continue
 					}
-					if _, ok := bound[a]; !ok {
-						bound[a] = 0
+					seen[ref] = true
+					bound[a] += 0 // a candidate, even with nothing to gain here
+					if weight[ci] == 0 {
+						continue
 					}
-				}
-			}
-		}
-		// For each candidate of a subject, add what its classes could give.
-		for a := range bound {
-			for _, ci := range ts.bySubject[a.subject] {
-				c := ts.classes[ci]
-				if weight[ci] == 0 || c.v == 1 {
-					continue
-				}
-				nv := e.cachedExploitability(ti, ci, a)
-				if d := dmg[ci] - graph.DamageLikelihood(ts.like, int(nv)); d > 0 {
-					bound[a] += weight[ci] * d
+					nv := e.cachedExploitability(ti, ci, a)
+					if d := dmg - graph.DamageLikelihood(ts.like, int(nv)); d > 0 {
+						bound[a] += weight[ci] * d
+					}
 				}
 			}
 		}
