@@ -189,7 +189,7 @@ function supplySection(ws: string, after: Promise<void>): HTMLElement {
       body.replaceChildren(
         h(
           'div',
-          { class: 'scroll' },
+          { class: 'scroll tall', tabindex: '0', role: 'region', 'aria-label': t('dash.supply') },
           h(
             'table',
             { class: 'heatmap supply' },
