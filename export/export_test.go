@@ -941,3 +941,26 @@ func TestCPSFMatchesAnalysis(t *testing.T) {
 		})
 	}
 }
+
+func TestWrap(t *testing.T) {
+	s := &scene{font: testFont(t)}
+	text := strings.Repeat("重点対策を選びます。", 12)
+	lines := s.wrap(text, 10, 200, 3)
+	if len(lines) != 3 {
+		t.Fatalf("%d lines: %q", len(lines), lines)
+	}
+	for _, l := range lines {
+		if w := s.measure(l, 10); w > 200 {
+			t.Errorf("line %q is %v wide", l, w)
+		}
+	}
+	if !strings.HasSuffix(lines[2], "…") {
+		t.Errorf("cut text does not end with …: %q", lines[2])
+	}
+	if got := s.wrap("short", 10, 200, 3); !slices.Equal(got, []string{"short"}) {
+		t.Errorf("short text: %q", got)
+	}
+	if got := strings.Join(s.wrap(text[:30], 10, 60, 9), ""); got != text[:30] {
+		t.Errorf("wrapped text lost characters: %q", got)
+	}
+}

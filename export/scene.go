@@ -105,6 +105,27 @@ func (s *scene) fit(t string, size, w float64) string {
 	return string(rs[:lo]) + "…"
 }
 
+// wrap breaks t into lines of at most width w at size, at most maxLines
+// (the last one cut with "…").
+func (s *scene) wrap(t string, size, w float64, maxLines int) []string {
+	t = oneLine(t)
+	var lines []string
+	rs := []rune(t)
+	for len(rs) > 0 && len(lines) < maxLines {
+		n := len(rs)
+		for n > 1 && s.measure(string(rs[:n]), size) > w {
+			n--
+		}
+		if n < len(rs) && len(lines) == maxLines-1 {
+			lines = append(lines, s.fit(string(rs), size, w))
+			break
+		}
+		lines = append(lines, string(rs[:n]))
+		rs = rs[n:]
+	}
+	return lines
+}
+
 func (s *scene) text(x, y, size float64, t string, a anchor, bold bool, w float64) {
 	if w > 0 {
 		t = s.fit(t, size, w)
@@ -407,8 +428,10 @@ func onePagerScene(r *Report, f *Font) *scene {
 		s.text(rx, ry+6.5, 7, line, anchorStart, false, rw)
 		ry += 10.5
 	}
-	s.text(rx, ry+6.5, 6, wd.greedyNote+" "+fmt.Sprintf(pick(r.Lang, "Total risk now %d.", "現在の総リスク値 %d。"), r.TotalRisk), anchorStart, false, rw)
-	ry += 10
+	for _, l := range s.wrap(wd.greedyNote+" "+fmt.Sprintf(pick(r.Lang, "Total risk now %d.", "現在の総リスク値 %d。"), r.TotalRisk), 6, rw, 3) {
+		s.text(rx, ry+6.5, 6, l, anchorStart, false, rw)
+		ry += 8
+	}
 	y = max(ly, ry) + 4
 	y = s.legend(r, pad, y, w, 6.5, r.Supply != nil)
 	s.footer(r, pad, max(y, H-pad-20), w, 6)
