@@ -175,7 +175,7 @@ type validator struct {
 func newValidator(ctx context.Context, store graph.Store, opts Options, data []*fileData) (*validator, error) {
 	v := &validator{ctx: ctx, store: store, opts: opts, data: data, storeOrgs: map[string]graph.Org{}, storeAssets: map[string]graph.Asset{}}
 	for _, d := range data {
-		if len(d.orgs)+len(d.assets)+len(d.edges)+len(d.statuses) > 0 {
+		if d.orgs.len()+d.assets.len()+d.edges.len()+d.statuses.len() > 0 {
 			v.company = true
 		}
 	}
@@ -228,7 +228,7 @@ func badRows(d *fileData) map[pos]bool {
 }
 
 // ok reports whether an item survives: its row has no rejection.
-func ok[T any](it item[T], bad map[pos]bool) bool { return !bad[it.p] }
+func ok[T any](it *item[T], bad map[pos]bool) bool { return !bad[it.p] }
 
 func (v *validator) run() {
 	v.checkAcrossFiles()
@@ -271,22 +271,28 @@ func (v *validator) known() catalogSets {
 	}
 	for _, d := range v.data {
 		bad := badRows(d)
-		for _, x := range d.incidents {
+		for i := range d.incidents {
+			x := &d.incidents[i]
 			s.incidents[x.v.ID] = s.incidents[x.v.ID] || ok(x, bad)
 		}
-		for _, x := range d.riskSources {
+		for i := range d.riskSources {
+			x := &d.riskSources[i]
 			s.riskSources[x.v.ID] = s.riskSources[x.v.ID] || ok(x, bad)
 		}
-		for _, x := range d.requirements {
+		for i := range d.requirements {
+			x := &d.requirements[i]
 			s.requirements[x.v.ID] = s.requirements[x.v.ID] || ok(x, bad)
 		}
-		for _, x := range d.frameworks {
+		for i := range d.frameworks {
+			x := &d.frameworks[i]
 			s.frameworks[x.v.ID] = s.frameworks[x.v.ID] || ok(x, bad)
 		}
-		for _, x := range d.threats {
+		for i := range d.threats {
+			x := &d.threats[i]
 			s.threats[x.v.ID] = s.threats[x.v.ID] || ok(x, bad)
 		}
-		for _, x := range d.controls {
+		for i := range d.controls {
+			x := &d.controls[i]
 			s.controls[x.v.Ref()] = s.controls[x.v.Ref()] || ok(x, bad)
 		}
 	}
@@ -305,19 +311,22 @@ func (v *validator) checkCatalog() {
 		n := 0
 		for _, d := range v.data {
 			bad := badRows(d)
-			for _, x := range d.riskSources {
+			for i := range d.riskSources {
+				x := &d.riskSources[i]
 				if ok(x, bad) && x.v.Incident != "" && !k.incidents[x.v.Incident] {
 					d.reject(x.to, x.v.Incident, unknownRef("インシデント", "incident", x.v.Incident))
 					n++
 				}
 			}
-			for _, x := range d.controls {
+			for i := range d.controls {
+				x := &d.controls[i]
 				if ok(x, bad) && !k.frameworks[x.v.Framework] {
 					d.reject(x.from, x.v.Framework, unknownRef("フレームワーク", "framework", x.v.Framework))
 					n++
 				}
 			}
-			for _, x := range d.mappings {
+			for i := range d.mappings {
+				x := &d.mappings[i]
 				if !ok(x, bad) {
 					continue
 				}
@@ -369,12 +378,12 @@ func (v *validator) nodes() (orgs map[string]graph.Org, all map[string]bool) {
 	}
 	for _, d := range v.data {
 		bad := badRows(d)
-		for _, x := range d.orgs {
+		for _, x := range d.orgs.all() {
 			if ok(x, bad) {
 				orgs[x.v.ID], all[x.v.ID] = x.v, true
 			}
 		}
-		for _, x := range d.assets {
+		for _, x := range d.assets.all() {
 			if ok(x, bad) {
 				all[x.v.ID] = true
 			}
@@ -426,15 +435,15 @@ func (v *validator) checkCompany() int {
 		bad := badRows(d)
 		for _, i := range d.selfOwned {
 			if self != "" {
-				d.assets[i].v.Owner = self
-			} else if !warnedOwner && !d.assets[i].derived {
+				d.assets.at(i).v.Owner = self
+			} else if !warnedOwner && !d.assets.at(i).derived {
 				warnedOwner = true
-				v.warns = append(v.warns, Rejection{File: d.base, Sheet: d.assets[i].p.sheet,
+				v.warns = append(v.warns, Rejection{File: d.base, Sheet: d.assets.at(i).p.sheet,
 					JA: "自社 (役割 self) の組織が一つに定まらないため、台帳の資産に所有組織を設定していません。組織シートに自社を1行加えるか、マッピングファイルの owner で指定してください",
 					EN: "no single organization with role self, so the register's assets have no owner; add your company to an organizations sheet or set owner in a mapping file"})
 			}
 		}
-		for _, x := range d.assets {
+		for _, x := range d.assets.all() {
 			if _, clash := orgs[x.v.ID]; clash && ok(x, bad) && !x.derived {
 				d.reject(x.key, x.v.ID, errf("ID %q は組織の ID と同じです (資産と組織で ID は共通)", "ID %q is also an organization's ID (assets and organizations share one ID space)", x.v.ID))
 				n++
@@ -449,7 +458,7 @@ func (v *validator) checkCompany() int {
 				}
 			}
 		}
-		for _, x := range d.edges {
+		for _, x := range d.edges.all() {
 			if !ok(x, bad) {
 				continue
 			}
@@ -475,7 +484,7 @@ func (v *validator) checkCompany() int {
 				bad[x.p] = true
 			}
 		}
-		for _, x := range d.statuses {
+		for _, x := range d.statuses.all() {
 			if !ok(x, bad) {
 				continue
 			}
@@ -512,8 +521,8 @@ func (v *validator) catalog() *graph.Catalog {
 }
 
 func appendOK[T any](dst []T, src []item[T], bad map[pos]bool) []T {
-	for _, x := range src {
-		if ok(x, bad) {
+	for i := range src {
+		if x := &src[i]; ok(x, bad) {
 			dst = append(dst, x.v)
 		}
 	}
@@ -529,9 +538,10 @@ func catalogEmpty(c *graph.Catalog) bool {
 // row still links to them.
 func (v *validator) batch(d *fileData) graph.Batch {
 	bad := badRows(d)
-	var b graph.Batch
+	b := graph.Batch{Orgs: make([]graph.Org, 0, d.orgs.len()), Assets: make([]graph.Asset, 0, d.assets.len()),
+		Edges: make([]graph.Edge, 0, d.edges.len()), Statuses: make([]graph.ControlStatus, 0, d.statuses.len())}
 	used := map[string]bool{} // derived nodes a surviving edge names
-	for _, x := range d.edges {
+	for _, x := range d.edges.all() {
 		if ok(x, bad) {
 			b.Edges = append(b.Edges, x.v)
 			if d.derivedID[x.v.To] {
@@ -545,7 +555,7 @@ func (v *validator) batch(d *fileData) graph.Batch {
 	// A derived node survives when a surviving row's edge names it (and a
 	// provider when its medium survives).
 	for range 2 {
-		for _, x := range d.edges {
+		for _, x := range d.edges.all() {
 			if x.derived && used[x.v.From] {
 				used[x.v.To] = true
 			}
@@ -557,17 +567,17 @@ func (v *validator) batch(d *fileData) graph.Batch {
 		}
 		return !bad[p]
 	}
-	for _, x := range d.orgs {
+	for _, x := range d.orgs.all() {
 		if keep(x.p, x.derived, x.v.ID) {
 			b.Orgs = append(b.Orgs, x.v)
 		}
 	}
-	for _, x := range d.assets {
+	for _, x := range d.assets.all() {
 		if keep(x.p, x.derived, x.v.ID) {
 			b.Assets = append(b.Assets, x.v)
 		}
 	}
-	for _, x := range d.statuses {
+	for _, x := range d.statuses.all() {
 		if ok(x, bad) {
 			b.Statuses = append(b.Statuses, x.v)
 		}
@@ -671,7 +681,7 @@ func (v *validator) write(ctx context.Context, rep *Report, cat *graph.Catalog) 
 	for _, i := range writeOrder(batches) {
 		d := v.data[i]
 		fr := &rep.Files[i]
-		if len(d.orgs)+len(d.assets)+len(d.edges)+len(d.statuses) == 0 {
+		if d.orgs.len()+d.assets.len()+d.edges.len()+d.statuses.len() == 0 {
 			continue
 		}
 		spec := graph.WriteSpec{Workspace: v.opts.Workspace, Source: d.base, Run: run, Now: now, Sweep: fr.Rejected == 0}
@@ -708,7 +718,7 @@ func (v *validator) dryRun(ctx context.Context, rep *Report) error {
 	for i, d := range v.data {
 		b := v.batch(d)
 		fr := &rep.Files[i]
-		if len(d.orgs)+len(d.assets)+len(d.edges)+len(d.statuses) == 0 {
+		if d.orgs.len()+d.assets.len()+d.edges.len()+d.statuses.len() == 0 {
 			continue
 		}
 		fr.Swept = fr.Rejected == 0
@@ -850,10 +860,10 @@ func (v *validator) checkAcrossFiles() {
 		}
 	}
 	for _, d := range v.data {
-		for _, x := range d.orgs {
+		for _, x := range d.orgs.all() {
 			check(d, x.v.ID, x.p, x.key, x.derived)
 		}
-		for _, x := range d.assets {
+		for _, x := range d.assets.all() {
 			check(d, x.v.ID, x.p, x.key, x.derived)
 		}
 	}

@@ -53,10 +53,10 @@ type fileData struct {
 	threats      []item[graph.Threat]
 	mappings     []item[graph.Mapping]
 
-	orgs     []item[graph.Org]
-	assets   []item[graph.Asset]
-	edges    []item[graph.Edge]
-	statuses []item[graph.ControlStatus]
+	orgs     list[item[graph.Org]]
+	assets   list[item[graph.Asset]]
+	edges    list[item[graph.Edge]]
+	statuses list[item[graph.ControlStatus]]
 
 	// register: assets without an explicit owner get the workspace's own
 	// organization (index into assets).
@@ -362,7 +362,7 @@ func (r *rowCtx) parse() {
 			v.Type = rt
 		}
 		if !r.bad {
-			d.edges = append(d.edges, item[graph.Edge]{v: v, p: p, from: r.cell("from"), to: r.cell("to")})
+			d.edges.add(item[graph.Edge]{v: v, p: p, from: r.cell("from"), to: r.cell("to")})
 		}
 	case KindStatuses:
 		r.parseStatus(p)
@@ -415,9 +415,9 @@ func (r *rowCtx) parseOrg(p pos) {
 	if !r.unique("node", "id", v.ID) {
 		return
 	}
-	r.d.orgs = append(r.d.orgs, item[graph.Org]{v: v, p: p, key: r.cell("id")})
+	r.d.orgs.add(item[graph.Org]{v: v, p: p, key: r.cell("id")})
 	for _, to := range supplies {
-		r.d.edges = append(r.d.edges, item[graph.Edge]{v: graph.Edge{Type: graph.RelSupplies, From: v.ID, To: to}, p: p, from: r.cell("id"), to: r.cell("supplies")})
+		r.d.edges.add(item[graph.Edge]{v: graph.Edge{Type: graph.RelSupplies, From: v.ID, To: to}, p: p, from: r.cell("id"), to: r.cell("supplies")})
 	}
 }
 
@@ -443,9 +443,9 @@ func (r *rowCtx) parseAsset(p pos) {
 	if !r.unique("node", "id", v.ID) {
 		return
 	}
-	r.d.assets = append(r.d.assets, item[graph.Asset]{v: v, p: p, from: r.cell("owner"), key: r.cell("id")})
+	r.d.assets.add(item[graph.Asset]{v: v, p: p, from: r.cell("owner"), key: r.cell("id")})
 	for _, s := range suppliers {
-		r.d.edges = append(r.d.edges, item[graph.Edge]{v: graph.Edge{Type: graph.RelSuppliedBy, From: v.ID, To: s}, p: p, from: r.cell("id"), to: r.cell("supplier")})
+		r.d.edges.add(item[graph.Edge]{v: graph.Edge{Type: graph.RelSuppliedBy, From: v.ID, To: s}, p: p, from: r.cell("id"), to: r.cell("supplier")})
 	}
 }
 
@@ -532,42 +532,42 @@ func (r *rowCtx) parseRegister(p pos) {
 	if i, dup := d.regIndex[id]; dup {
 		// The same information kept on another medium: one asset, one more
 		// STORED_ON, when everything else agrees.
-		prev := d.assets[i].v
+		prev := d.assets.at(i).v
 		if prev.C != v.C || prev.I != v.I || prev.A != v.A || prev.Importance != v.Importance || !slices.Equal(prev.PersonalInfo, v.PersonalInfo) {
 			r.fail("name", v.Name, errf("情報資産 %q が %d 行目と評価値の異なる行で重複しています。統合するか資産IDで区別してください",
-				"information asset %q repeats row %d with different ratings; merge the rows or tell them apart with an asset ID column", v.Name, d.assets[i].p.row))
+				"information asset %q repeats row %d with different ratings; merge the rows or tell them apart with an asset ID column", v.Name, d.assets.at(i).p.row))
 			return
 		}
-		d.assets[i].v.Media = strings.Join(append(splitList(prev.Media, false), media...), ", ")
+		d.assets.at(i).v.Media = strings.Join(append(splitList(prev.Media, false), media...), ", ")
 	} else {
 		if !r.unique("node", "name", id) {
 			return
 		}
-		d.regIndex[id] = len(d.assets)
-		d.selfOwned = append(d.selfOwned, len(d.assets))
+		d.regIndex[id] = d.assets.len()
+		d.selfOwned = append(d.selfOwned, d.assets.len())
 		keyCell := r.cell("id")
 		if r.text("id") == "" {
 			keyCell = r.cell("name")
 		}
-		d.assets = append(d.assets, item[graph.Asset]{v: v, p: p, key: keyCell})
+		d.assets.add(item[graph.Asset]{v: v, p: p, key: keyCell})
 	}
 	for _, to := range storedOn {
-		d.edges = append(d.edges, item[graph.Edge]{v: graph.Edge{Type: graph.RelStoredOn, From: id, To: to}, p: p, from: r.cell("name"), to: r.cell("stored_on")})
+		d.edges.add(item[graph.Edge]{v: graph.Edge{Type: graph.RelStoredOn, From: id, To: to}, p: p, from: r.cell("name"), to: r.cell("stored_on")})
 	}
 	for _, m := range meds {
 		if !d.derivedID[m.id] {
 			d.derivedID[m.id] = true
-			d.assets = append(d.assets, item[graph.Asset]{v: graph.Asset{ID: m.id, Name: m.text, Component: m.rule.Component, Layers: slices.Clone(m.rule.Layers), Media: m.text}, p: p, derived: true})
-			d.selfOwned = append(d.selfOwned, len(d.assets)-1)
+			d.assets.add(item[graph.Asset]{v: graph.Asset{ID: m.id, Name: m.text, Component: m.rule.Component, Layers: slices.Clone(m.rule.Layers), Media: m.text}, p: p, derived: true})
+			d.selfOwned = append(d.selfOwned, d.assets.len()-1)
 			if sid, sname := m.rule.supplierOf(m.text); sid != "" {
 				if !d.derivedID[sid] {
 					d.derivedID[sid] = true
-					d.orgs = append(d.orgs, item[graph.Org]{v: graph.Org{ID: sid, Name: sname, Role: graph.RoleSupplier}, p: p, derived: true})
+					d.orgs.add(item[graph.Org]{v: graph.Org{ID: sid, Name: sname, Role: graph.RoleSupplier}, p: p, derived: true})
 				}
-				d.edges = append(d.edges, item[graph.Edge]{v: graph.Edge{Type: graph.RelSuppliedBy, From: m.id, To: sid}, p: p, derived: true, from: r.cell("media"), to: r.cell("media")})
+				d.edges.add(item[graph.Edge]{v: graph.Edge{Type: graph.RelSuppliedBy, From: m.id, To: sid}, p: p, derived: true, from: r.cell("media"), to: r.cell("media")})
 			}
 		}
-		d.edges = append(d.edges, item[graph.Edge]{v: graph.Edge{Type: graph.RelStoredOn, From: id, To: m.id}, p: p, from: r.cell("name"), to: r.cell("media")})
+		d.edges.add(item[graph.Edge]{v: graph.Edge{Type: graph.RelStoredOn, From: id, To: m.id}, p: p, from: r.cell("name"), to: r.cell("media")})
 	}
 }
 
@@ -615,7 +615,7 @@ func (r *rowCtx) parseStatus(p pos) {
 		v.Status = st
 	}
 	if r.unique("status", "control", v.Subject+"\x00"+v.Control.String()) {
-		r.d.statuses = append(r.d.statuses, item[graph.ControlStatus]{v: v, p: p, from: r.cell("subject"), to: r.cell("control")})
+		r.d.statuses.add(item[graph.ControlStatus]{v: v, p: p, from: r.cell("subject"), to: r.cell("control")})
 	}
 }
 
