@@ -1,12 +1,17 @@
 package importers
 
 import (
+	"slices"
 	"strings"
 )
 
 // HeaderScanRows is how many rows from the top of a sheet are searched for
 // the header row.
 const HeaderScanRows = 30
+
+// MaxHeaderColumns is how many columns from the left a header may use;
+// columns beyond it are ignored.
+const MaxHeaderColumns = 1024
 
 // Header is a recognized header: the sheet's kind, where the header is and
 // which column holds which field.
@@ -72,45 +77,44 @@ func normalizeHeader(s string) string {
 	}, s)
 }
 
-// lookup finds the field of a header text for one kind: the whole text,
-// then the part after the last "/" of a flattened header, then each without
-// bracketed notes such as "(1〜3)".
+// lookup finds the field of a header text for one kind.
 func (idx aliasIndex) lookup(kind Kind, name string) (string, bool) {
-	m := idx[kind]
-	try := func(s string) (string, bool) {
-		if s == "" {
-			return "", false
+	return idx.lookupKeys(kind, headerKeys(name))
+}
+
+// headerKeys lists the keys a header text is tried under, in order: the
+// whole text; the part after the last "/" of a flattened header; for
+// "日本語 (English)" as generated workbooks write it, or a note such as
+// "機密性(1〜3)", the text before the last bracket, then inside it; the
+// text and the part after "/" without any bracketed notes.
+func headerKeys(name string) []string {
+	var out []string
+	add := func(s string) {
+		if k := key(s); k != "" && !slices.Contains(out, k) {
+			out = append(out, k)
 		}
-		fk, ok := m[key(s)]
-		return fk, ok
 	}
-	if fk, ok := try(name); ok {
-		return fk, true
-	}
+	add(name)
 	leaf := name
 	if i := strings.LastIndex(name, "/"); i >= 0 {
 		leaf = name[i+1:]
-		if fk, ok := try(leaf); ok {
-			return fk, true
-		}
+		add(leaf)
 	}
-	// "日本語 (English)" as generated workbooks write it, or a note such as
-	// "機密性(1〜3)": the text before the last bracket, then inside it.
 	if before, inside, ok := lastBracket(name); ok {
-		if fk, ok := try(before); ok {
-			return fk, true
-		}
-		if fk, ok := try(inside); ok {
-			return fk, true
-		}
+		add(before)
+		add(inside)
 	}
-	if s := stripBrackets(name); s != name {
-		if fk, ok := try(s); ok {
+	add(stripBrackets(name))
+	add(stripBrackets(leaf))
+	return out
+}
+
+func (idx aliasIndex) lookupKeys(kind Kind, keys []string) (string, bool) {
+	m := idx[kind]
+	for _, k := range keys {
+		if fk, ok := m[k]; ok {
 			return fk, true
 		}
-	}
-	if s := stripBrackets(leaf); s != leaf {
-		return try(s)
 	}
 	return "", false
 }
@@ -172,14 +176,15 @@ func at(row []string, c int) string {
 	return ""
 }
 
-// match maps the names of one candidate header row to the fields of a kind.
-func (idx aliasIndex) match(s *Spec, names []string) (cols map[string]int, ignored []int, missing []string) {
+// match maps the names of one candidate header row (with their keys) to
+// the fields of a kind.
+func (idx aliasIndex) match(s *Spec, names []string, keys [][]string) (cols map[string]int, ignored []int, missing []string) {
 	cols = map[string]int{}
 	for c, n := range names {
 		if n == "" {
 			continue
 		}
-		fk, ok := idx.lookup(s.Kind, n)
+		fk, ok := idx.lookupKeys(s.Kind, keys[c])
 		if !ok {
 			ignored = append(ignored, c)
 			continue
@@ -252,8 +257,17 @@ func (idx aliasIndex) detect(rows [][]string) (Header, bool) {
 			cands = append(cands, flatten(norm[r], norm[r+1]))
 		}
 		for i, names := range cands {
+			if len(names) > MaxHeaderColumns {
+				names = names[:MaxHeaderColumns]
+			}
+			keys := make([][]string, len(names))
+			for c, n := range names {
+				if n != "" {
+					keys[c] = headerKeys(n)
+				}
+			}
 			for _, s := range Specs {
-				cols, ignored, missing := idx.match(s, names)
+				cols, ignored, missing := idx.match(s, names, keys)
 				if len(cols) == 0 {
 					continue
 				}

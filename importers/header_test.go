@@ -2,6 +2,7 @@ package importers
 
 import (
 	"testing"
+	"time"
 )
 
 func TestDetectHeader(t *testing.T) {
@@ -122,5 +123,24 @@ func TestFlatten(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("column %d = %q; want %q", i, got[i], want[i])
 		}
+	}
+}
+
+func TestDetectHeaderWideRows(t *testing.T) {
+	rows := make([][]string, HeaderScanRows)
+	for r := range rows {
+		rows[r] = make([]string, 16384)
+		for c := range rows[r] {
+			rows[r][c] = "列" + string(rune('A'+c%26))
+		}
+	}
+	rows[5][0], rows[5][1], rows[5][2], rows[5][3] = "資産ID", "資産名", "構成要素", "層"
+	start := time.Now()
+	h, ok := DetectHeader(rows)
+	if !ok || h.Kind != KindAssets || h.Row != 6 {
+		t.Fatalf("got %v %+v", ok, h.Kind)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("detection over 30 rows of 16384 columns took %v", d)
 	}
 }
