@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"cpsfgraph/frontend"
 	"cpsfgraph/graph"
 	"cpsfgraph/server"
 	"cpsfgraph/server/auth"
@@ -21,6 +22,27 @@ import (
 // serveAPI runs it for "serve", runToken is the "token" command that issues,
 // lists and revokes API tokens (the bootstrap: the first admin token comes
 // from here).
+
+// runServeAPI is "cpsfgraph serve" with the API: register it as the serve
+// command (or call it from runServe).
+func runServeAPI(ctx context.Context, env *cli, args []string) error {
+	fs := newFlags(env, "serve", "serve [--addr HOST:PORT] [--store URI] [--token-file FILE] [--dev]")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	storeURI := storeFlag(env, fs)
+	tokenFile, dev := apiFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dev && !server.IsLoopback(*addr) {
+		return usagef("--dev serves without tokens and only on a loopback address, not %q", *addr)
+	}
+	st, err := openStore(ctx, env, storeURI, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return serveAPI(ctx, env, st, apiOptions{Addr: *addr, StoreURI: storeURI.String(), TokenFile: *tokenFile, Dev: *dev})
+}
 
 // apiOptions are serve's API settings.
 type apiOptions struct {
@@ -49,7 +71,7 @@ func serveAPI(ctx context.Context, env *cli, st graph.Store, opt apiOptions) err
 	if opt.TokenFile == "" {
 		opt.TokenFile = server.TokenFileFor(opt.StoreURI)
 	}
-	srv, err := server.New(server.Config{Store: st, TokenFile: opt.TokenFile, Addr: opt.Addr, Dev: opt.Dev, Logger: log, Version: version})
+	srv, err := server.New(server.Config{Store: st, TokenFile: opt.TokenFile, Addr: opt.Addr, Dev: opt.Dev, Logger: log, Version: version, UI: frontend.Handler()})
 	if err != nil {
 		return err
 	}
@@ -65,8 +87,8 @@ func serveAPI(ctx context.Context, env *cli, st graph.Store, opt apiOptions) err
 	}
 	hs := srv.HTTPServer()
 	log.Info("serving", "addr", ln.Addr().String(), "store", opt.StoreURI, "token_file", opt.TokenFile, "dev", opt.Dev,
-		"endpoints", "/graphql /healthz /readyz /metrics")
-	fmt.Fprintf(env.stdout, "listening on http://%s (GraphQL and GraphiQL at /graphql)\n", ln.Addr())
+		"endpoints", "/ (UI) /graphql /export/heatmap.{xlsx,svg,png,pdf} /healthz /readyz /metrics")
+	fmt.Fprintf(env.stdout, "listening on http://%s (UI at /, GraphQL and GraphiQL at /graphql)\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
