@@ -117,10 +117,13 @@ func fieldKeys() []string {
 
 // skipSheet tells whether a sheet is skipped by name: the register's
 // filled-in example (台帳記入例), documentation sheets (説明, About,
-// 利用方法) and sheets the mapping lists.
+// 利用方法), the IPA risk-analysis workbook's working sheets (脅威の状況,
+// 対策状況チェック, 診断結果) and sheets the mapping lists.
 func (m *Mapping) skipSheet(name string) bool {
 	k := key(name)
-	words := []string{"記入例", "example", "sample", "サンプル", "説明", "about", "readme", "利用方法", "使い方"}
+	words := []string{"記入例", "example", "sample", "サンプル", "説明", "about", "readme", "利用方法", "使い方",
+		// the IPA risk-analysis workbook's own working sheets
+		"脅威の状況", "対策状況チェック", "診断結果"}
 	if m != nil {
 		words = append(words, m.SkipSheets...)
 	}

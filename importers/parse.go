@@ -668,6 +668,10 @@ func hasSheetRejection(d *fileData) bool {
 	return false
 }
 
+// minColsForError is how many columns an incomplete header must match to
+// be reported as a broken sheet of that kind rather than skipped.
+const minColsForError = 3
+
 // readSheet reads one sheet; it returns 1 when the sheet was recognized.
 func readSheet(ctx context.Context, d *fileData, f *excelize.File, sheet string, sr *SheetReport, m *Mapping, idx aliasIndex, media *mediaTable, progress func(int)) (int, error) {
 	var head []sheetRow
@@ -709,9 +713,18 @@ func readSheet(ctx context.Context, d *fileData, f *excelize.File, sheet string,
 				fl := spec.Field(fk)
 				ja, en = append(ja, fl.JA), append(en, fl.EN)
 			}
-			d.rejs = append(d.rejs, Rejection{File: d.base, Sheet: sheet, Row: h.Row,
+			x := Rejection{File: d.base, Sheet: sheet, Row: h.Row,
 				JA: fmt.Sprintf("%s の見出しに見えますが、必須の列がありません: %s", spec.NameJA, strings.Join(ja, ", ")),
-				EN: fmt.Sprintf("looks like %s but lacks required columns: %s", spec.NameEN, strings.Join(en, ", "))})
+				EN: fmt.Sprintf("looks like %s but lacks required columns: %s", spec.NameEN, strings.Join(en, ", "))}
+			if len(h.Cols) < minColsForError {
+				// A faint likeness (two columns) is more likely another
+				// sheet of the workbook than a broken one: skip it, say so.
+				sr.Kind = ""
+				sr.Skipped, sr.SkippedJA = x.EN, x.JA
+				d.warns = append(d.warns, x)
+				return false
+			}
+			d.rejs = append(d.rejs, x)
 			return false
 		}
 		reader = &sheetReader{d: d, sheet: sheet, h: &h, spec: spec, rep: sr, media: media}

@@ -67,7 +67,10 @@ func registerEd3() []sheetSpec {
 		{Name: "利用方法", Rows: [][]any{{"このシートの使い方"}, {"台帳に情報資産を記入してください"}}},
 		{Name: "台帳記入例", Rows: example, Merge: [][2]string{{"G1", "I1"}, {"J1", "L1"}}},
 		{Name: "情報資産管理台帳", Rows: rows, Merge: merges},
+		{Name: "脅威の状況", Rows: [][]any{{"媒体・保存先", "脅威", "脅威の起こりやすさ"}, {"事務所PC", "マルウェア", 3}}},
+		{Name: "対策状況チェック", Rows: [][]any{{"No.", "項目番号", "対策状況"}, {1, "1-1", "実施している"}}},
 		{Name: "診断結果", Rows: [][]any{{"診断結果"}, {"人的対策", "不十分"}}},
+		{Name: "集計メモ", Rows: [][]any{{"管理策", "状況", "担当"}, {"A", "済", "山田"}}},
 	}
 }
 
@@ -158,6 +161,11 @@ func TestRegisterVariantsImportToSameGraph(t *testing.T) {
 	}
 	if strings.Contains(g, "取引先名簿") {
 		t.Error("the filled-in example sheet (台帳記入例) was imported")
+	}
+	if rep, err := Import(ctx, store, Options{Workspace: "ed3", DryRun: true}, orgs, writeBook(t, dir, "ed3-again.xlsx", registerEd3()...)); err != nil {
+		t.Fatalf("%v\n%s", err, rejectionList(rep))
+	} else if len(rep.Warnings) == 0 || !strings.Contains(rep.Warnings[len(rep.Warnings)-1].EN+rep.Warnings[0].EN, "lacks required columns") {
+		t.Errorf("no warning about the sheet 集計メモ that looks a little like control status: %+v", rep.Warnings)
 	}
 	if n := strings.Count(g, "asset info:"); n != len(regRows) {
 		t.Errorf("%d information assets; want %d", n, len(regRows))
