@@ -12,7 +12,11 @@
 // flattened to "評価値/機密性". Header cells are normalized with NFKC and
 // lose spaces and line breaks; a note in brackets ("機密性(1〜3)") is
 // ignored. Sheets named like documentation or examples (台帳記入例, 説明,
-// 利用方法, About, sample) are skipped. One workbook may hold several kinds.
+// 利用方法, About, sample) and the IPA workbook's working sheets (脅威の状況,
+// 対策状況チェック, 診断結果) are skipped. A sheet whose header matches a
+// kind but lacks a required column is rejected when it matches three
+// columns or more, and skipped with a warning when it matches only two.
+// One workbook may hold several kinds.
 //
 // Kinds (Kind): layers, components, incidents, risk_sources, requirements,
 // frameworks, controls, threats, mappings (MAPS_TO, MITIGATES, EXPLOITS
