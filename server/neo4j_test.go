@@ -59,6 +59,10 @@ func TestOnNeo4j(t *testing.T) {
 		{"BadInput", TestBadInput},
 		{"Dataloaders", TestDataloaders},
 		{"ImportWorkbook", TestImportWorkbook},
+		{"Exports", TestExports},
+		{"MediaTypes", TestMediaTypes},
+		{"HeadersHealthMetrics", TestHeadersHealthMetrics},
+		{"TimeoutPanicAndDrain", TestTimeoutPanicAndDrain},
 	} {
 		t.Run(tc.name, tc.f)
 	}
