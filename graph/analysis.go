@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Limits of the reach analysis.
@@ -91,6 +92,10 @@ type AssetReach struct {
 // Analyzer runs the risk analysis of DESIGN.md section 3 on a Store.
 type Analyzer struct {
 	Store Store
+
+	mu  sync.Mutex
+	cat *Catalog // the catalog last indexed; a store returns the same
+	ix  *Index   // pointer until the catalog changes
 }
 
 // NewAnalyzer returns an analyzer over s.
@@ -157,7 +162,18 @@ func (a *Analyzer) Load(ctx context.Context, ws string) (*Env, error) {
 	for _, s := range sts {
 		st.ByOrg[s.Subject] = append(st.ByOrg[s.Subject], s)
 	}
-	return &Env{Workspace: w, Index: NewIndex(cat), Statuses: st, Orgs: orgs}, nil
+	return &Env{Workspace: w, Index: a.index(cat), Statuses: st, Orgs: orgs}, nil
+}
+
+// index returns the index of cat, reusing the last one while the store hands
+// out the same catalog.
+func (a *Analyzer) index(cat *Catalog) *Index {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.cat != cat {
+		a.cat, a.ix = cat, NewIndex(cat)
+	}
+	return a.ix
 }
 
 // ThreatsReaching answers which threats reach asset id of workspace ws
@@ -182,8 +198,7 @@ func (a *Analyzer) ThreatsReaching(ctx context.Context, ws, id string, opt Reach
 	// reaches the asset in d steps; its smallest parent is its next step on
 	// the lexicographically smallest shortest path.
 	type found struct {
-		node  *NodeFacts
-		depth int
+		depth, idx int // position in levels
 	}
 	type tstate struct {
 		entries []found // in walk order: by depth, then ID
@@ -198,7 +213,7 @@ func (a *Analyzer) ThreatsReaching(ctx context.Context, ws, id string, opt Reach
 	var buf []RiskSourceRef
 	var lastOrg string
 	var orgVec []float64
-	err = a.Store.Walk(ctx, ws, WalkSpec{Starts: []string{id}, Dir: Upstream, MaxHops: maxHops, Parents: true}, func(l Level) bool {
+	err = a.Store.Walk(ctx, ws, WalkSpec{Starts: []string{id}, Dir: Upstream, MaxHops: maxHops, FirstParent: true}, func(l Level) bool {
 		levels = append(levels, l)
 		for i := range l.Nodes {
 			n := &l.Nodes[i]
@@ -216,7 +231,7 @@ func (a *Analyzer) ThreatsReaching(ctx context.Context, ws, id string, opt Reach
 				}
 				s := &state[ti]
 				if len(s.entries) <= limit { // one more than listed tells Truncated
-					s.entries = append(s.entries, found{n, l.Depth})
+					s.entries = append(s.entries, found{l.Depth, i})
 				}
 				if s.maxV < 3 {
 					if n.Org != lastOrg || orgVec == nil {
@@ -246,14 +261,6 @@ func (a *Analyzer) ThreatsReaching(ctx context.Context, ws, id string, opt Reach
 	if err != nil {
 		return nil, err
 	}
-	// step returns the next node on the path from n at depth d: its
-	// smallest parent, found on level d-1 (levels are sorted by ID).
-	step := func(n *NodeFacts, d int) *NodeFacts {
-		p := levels[d].Parents[n.ID][0]
-		prev := levels[d-1].Nodes
-		k, _ := slices.BinarySearchFunc(prev, p, func(x NodeFacts, id string) int { return strings.Compare(x.ID, id) })
-		return &prev[k]
-	}
 
 	out := &AssetReach{Workspace: ws, Asset: asset, MaxHops: maxHops}
 	importance := asset.EffectiveImportance()
@@ -265,8 +272,8 @@ func (a *Analyzer) ThreatsReaching(ctx context.Context, ws, id string, opt Reach
 		tr := ThreatReach{Threat: *t, Score: NewScore(importance, env.Likelihood(t), s.maxV)}
 		for _, e := range s.entries[:min(limit, len(s.entries))] {
 			var p Path
-			for n, d := e.node, e.depth; ; n, d = step(n, d), d-1 {
-				p.Hops = append(p.Hops, env.hop(t.ID, n))
+			for d, i := e.depth, e.idx; ; d, i = d-1, parentIndex(levels, d, i) {
+				p.Hops = append(p.Hops, env.hop(t.ID, &levels[d].Nodes[i]))
 				if d == 0 {
 					break
 				}
@@ -284,6 +291,21 @@ func (a *Analyzer) ThreatsReaching(ctx context.Context, ws, id string, opt Reach
 		return a.Threat.ID < b.Threat.ID
 	})
 	return out, nil
+}
+
+// parentIndex returns the position on level d-1 of the smallest parent of
+// node i of level d. It reads Level.FirstParent, or the Parents map of a
+// store that fills only that.
+func parentIndex(levels []Level, d, i int) int {
+	l := levels[d]
+	var p string
+	if len(l.FirstParent) == len(l.Nodes) {
+		p = l.FirstParent[i]
+	} else {
+		p = l.Parents[l.Nodes[i].ID][0]
+	}
+	k, _ := slices.BinarySearchFunc(levels[d-1].Nodes, p, func(x NodeFacts, id string) int { return strings.Compare(x.ID, id) })
+	return k
 }
 
 func (e *Env) hop(threat string, n *NodeFacts) Hop {
@@ -331,12 +353,11 @@ func (a *Analyzer) AssetsReachedBy(ctx context.Context, ws, id string, opt Reach
 		return nil, &NotFoundError{Kind: "threat", ID: id}
 	}
 	br := &BlastRadius{Workspace: ws, Threat: *t, MaxHops: maxHops}
-	reached, entries, err := a.reach(ctx, env, t, maxHops, true)
+	entries, err := a.reach(ctx, env, t, maxHops, true, func(r Reached) { br.Assets = append(br.Assets, r) })
 	if err != nil {
 		return nil, err
 	}
 	br.Entries = entries
-	br.Assets = reached
 	sortReached(br.Assets)
 	return br, nil
 }
@@ -355,69 +376,74 @@ func sortReached(rs []Reached) {
 }
 
 // reach computes the assets threat t reaches within maxHops, each with its
-// score. Entries are grouped by exploitability; the groups are walked
-// downstream from the easiest (v = 3) to the hardest (v = 1), and an asset
-// takes the v of the first group that reaches it: the attacker takes the
-// easiest way in.
-func (a *Analyzer) reach(ctx context.Context, env *Env, t *Threat, maxHops int, withPaths bool) ([]Reached, int, error) {
+// score, and hands each to emit. Entries are grouped by exploitability; the
+// groups are walked downstream from the easiest (v = 3) to the hardest
+// (v = 1), and an asset takes the v of the first group that reaches it: the
+// attacker takes the easiest way in. It returns the number of entries.
+func (a *Analyzer) reach(ctx context.Context, env *Env, t *Threat, maxHops int, withPaths bool, emit func(Reached)) (int, error) {
 	cells := env.Index.Cells(t.ID)
 	if len(cells) == 0 {
-		return nil, 0, nil
+		return 0, nil
 	}
 	entries, err := a.Store.Entries(ctx, env.Workspace.ID, cells)
 	if err != nil {
-		return nil, 0, err
+		return 0, err
 	}
 	var groups [4][]string
+	bc := env.Index.ByComponent(t.ID)
+	var buf []RiskSourceRef
 	for i := range entries {
 		n := &entries[i]
-		v := env.Index.statusOf(env.Index.ByComponent(t.ID).AppendApplicable(nil, n), n, env.Statuses).Exploitability()
+		buf = bc.AppendApplicable(buf[:0], n)
+		v := env.Index.statusOf(buf, n, env.Statuses).Exploitability()
 		groups[v] = append(groups[v], n.ID)
 	}
 	tl := env.Likelihood(t)
-	seen := map[string]bool{}
-	var out []Reached
+	seen := map[string]struct{}{}
 	for v := 3; v >= 1; v-- {
 		if len(groups[v]) == 0 {
 			continue
 		}
-		parent := map[string]string{}
-		var found []Reached
-		err := a.Store.Walk(ctx, env.Workspace.ID, WalkSpec{Starts: groups[v], Dir: Downstream, MaxHops: maxHops, Parents: withPaths}, func(l Level) bool {
+		var levels []Level
+		type hit struct{ depth, idx int }
+		var hits []hit
+		err := a.Store.Walk(ctx, env.Workspace.ID, WalkSpec{Starts: groups[v], Dir: Downstream, MaxHops: maxHops, FirstParent: withPaths}, func(l Level) bool {
+			if withPaths {
+				levels = append(levels, l)
+			}
 			for i := range l.Nodes {
 				n := &l.Nodes[i]
-				if withPaths {
-					if ps := l.Parents[n.ID]; len(ps) > 0 {
-						parent[n.ID] = ps[0]
-					}
-				}
-				if n.Kind != KindAsset || seen[n.ID] {
+				if n.Kind != KindAsset {
 					continue
 				}
-				seen[n.ID] = true
-				found = append(found, Reached{Asset: n.ID, Name: n.Name, Hops: l.Depth, Score: NewScore(n.Importance, tl, v)})
+				if _, ok := seen[n.ID]; ok {
+					continue
+				}
+				seen[n.ID] = struct{}{}
+				r := Reached{Asset: n.ID, Name: n.Name, Hops: l.Depth, Score: NewScore(n.Importance, tl, v)}
+				if withPaths {
+					hits = append(hits, hit{l.Depth, i})
+					continue
+				}
+				emit(r)
 			}
 			return true
 		})
 		if err != nil {
-			return nil, 0, err
+			return 0, err
 		}
-		if withPaths {
-			for i := range found {
-				var p []string
-				for cur := found[i].Asset; ; {
-					p = append(p, cur)
-					nx, ok := parent[cur]
-					if !ok {
-						break
-					}
-					cur = nx
+		for _, h := range hits {
+			n := &levels[h.depth].Nodes[h.idx]
+			r := Reached{Asset: n.ID, Name: n.Name, Hops: h.depth, Score: NewScore(n.Importance, tl, v)}
+			r.Path = make([]string, h.depth+1)
+			for d, i := h.depth, h.idx; ; d, i = d-1, parentIndex(levels, d, i) {
+				r.Path[d] = levels[d].Nodes[i].ID
+				if d == 0 {
+					break
 				}
-				slices.Reverse(p)
-				found[i].Path = p
 			}
+			emit(r)
 		}
-		out = append(out, found...)
 	}
-	return out, len(entries), nil
+	return len(entries), nil
 }

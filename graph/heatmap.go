@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // Pair is one (threat, asset) pair the analysis found: the threat reaches
@@ -47,20 +48,17 @@ func (h *IPAHeatmap) Cell(importance, damage int) *IPACell {
 func (a *Analyzer) Pairs(ctx context.Context, env *Env, maxHops int) ([]Pair, error) {
 	var pairs []Pair
 	for _, t := range env.Threats() {
-		rs, _, err := a.reach(ctx, env, t, maxHops, false)
+		start := len(pairs)
+		_, err := a.reach(ctx, env, t, maxHops, false, func(r Reached) {
+			pairs = append(pairs, Pair{Threat: t.ID, Asset: r.Asset, Hops: r.Hops, Score: r.Score})
+		})
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range rs {
-			pairs = append(pairs, Pair{Threat: t.ID, Asset: r.Asset, Hops: r.Hops, Score: r.Score})
-		}
+		// Threats come in ID order; sort each threat's run by asset.
+		chunk := pairs[start:]
+		slices.SortFunc(chunk, func(a, b Pair) int { return strings.Compare(a.Asset, b.Asset) })
 	}
-	sort.Slice(pairs, func(i, j int) bool {
-		if pairs[i].Threat != pairs[j].Threat {
-			return pairs[i].Threat < pairs[j].Threat
-		}
-		return pairs[i].Asset < pairs[j].Asset
-	})
 	return pairs, nil
 }
 
@@ -102,9 +100,22 @@ func NewIPAHeatmap(ws string, maxHops int, pairs []Pair) *IPAHeatmap {
 			h.Cells = append(h.Cells, IPACell{Importance: imp, Damage: d, Risk: r, Band: BandOf(r)})
 		}
 	}
+	// Count, then place every pair in one array cut into the cells, keeping
+	// the pairs' order within each cell.
+	for _, p := range pairs {
+		h.Cell(p.Score.Importance, p.Score.Damage).Count++
+	}
+	all := make([]Pair, len(pairs))
+	off := 0
+	for i := range h.Cells {
+		c := &h.Cells[i]
+		if c.Count > 0 {
+			c.Pairs = all[off : off : off+c.Count]
+			off += c.Count
+		}
+	}
 	for _, p := range pairs {
 		c := h.Cell(p.Score.Importance, p.Score.Damage)
-		c.Count++
 		c.Pairs = append(c.Pairs, p)
 	}
 	return h

@@ -138,6 +138,10 @@ type WalkSpec struct {
 	Dir     Direction
 	MaxHops int  // deepest level visited (0 = the starts only)
 	Parents bool // fill Level.Parents
+	// FirstParent fills Level.FirstParent: only the smallest parent of each
+	// node, which is all a lexicographically smallest path needs and far
+	// cheaper than the Parents map.
+	FirstParent bool
 }
 
 // Level is one level of a walk: the nodes first reached at Depth, sorted by
@@ -151,6 +155,10 @@ type Level struct {
 	// start; in a Downstream walk the nodes that compromise it. Filled when
 	// WalkSpec.Parents is set and Depth > 0.
 	Parents map[string][]string
+	// FirstParent is aligned with Nodes: the smallest ID of each node's
+	// parents (Parents[id][0]), "" at depth 0. Filled when
+	// WalkSpec.FirstParent is set and Depth > 0.
+	FirstParent []string
 }
 
 // Store is the contract of a knowledge-graph backend. Every store passes the
@@ -165,7 +173,9 @@ type Store interface {
 	// framework and ID; mappings by type, from, to).
 	PutCatalog(ctx context.Context, c *Catalog) error
 	// Catalog returns the whole catalog, each list sorted by key. Callers
-	// must not modify it.
+	// must not modify it. A store may return the same pointer while the
+	// catalog is unchanged (the analysis then reuses its index); after a
+	// PutCatalog it returns a new one.
 	Catalog(ctx context.Context) (*Catalog, error)
 
 	// PutWorkspace creates or updates a workspace.

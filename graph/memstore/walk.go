@@ -80,6 +80,17 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 				l.Parents[w.ids[p]] = buf[start:len(buf):len(buf)]
 			}
 		}
+		if spec.FirstParent && depth > 0 {
+			l.FirstParent = make([]string, len(level))
+			for i, p := range level {
+				for _, q := range back.of(p) { // sorted by node number = by ID
+					if mark[q] == int32(depth) {
+						l.FirstParent[i] = w.ids[q]
+						break
+					}
+				}
+			}
+		}
 		if !fn(l) || depth == spec.MaxHops {
 			return nil
 		}
