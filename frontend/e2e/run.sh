@@ -41,7 +41,8 @@ cd "$root"
 echo "e2e: building cpsfgraph and the e2e server"
 go build -o "$tmp/cpsfgraph" ./cmd/cpsfgraph
 go build -o "$tmp/e2eserver" ./frontend/e2e/server
-"$tmp/cpsfgraph" demo --store "file:$tmp/demo.db" | head -3
+"$tmp/cpsfgraph" demo --store "file:$tmp/demo.db" >"$tmp/demo.out"
+head -3 "$tmp/demo.out"
 
 "$tmp/e2eserver" -store "$tmp/demo.db" -addr 127.0.0.1:0 -out "$tmp/e2e.json" -register "$tmp/register.xlsx" -synth "${E2E_SYNTH:-0}" >"$tmp/e2eserver.log" 2>&1 &
 pids+=($!)
