@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -16,12 +17,67 @@ import (
 // version drops the cache. Traversal still runs in Cypher on every call;
 // only the per-node facts (properties and statuses) are reused, so a
 // heat-map that walks the same nodes for many threats reads them once.
+// Orgs and Statuses (of a list of subjects, as every analysis asks for the
+// organizations' statuses) are cached the same way.
 // Several cpsfgraph processes on one database stay correct: the version is
 // in the database.
 
 type wsFacts struct {
-	version string
-	byElem  map[string]graph.NodeFacts
+	version  string
+	byElem   map[string]graph.NodeFacts
+	orgs     []graph.Org // Orgs, when orgsOK
+	orgsOK   bool
+	statuses map[string][]graph.ControlStatus // Statuses by subject list (IDs joined by NUL)
+}
+
+// entry returns workspace ws's cache entry of that version, a fresh one
+// when the version changed.
+func (c *factsCache) entry(ws, version string) *wsFacts {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.entryLocked(ws, version)
+}
+
+func (c *factsCache) entryLocked(ws, version string) *wsFacts {
+	if c.ws == nil {
+		c.ws = map[string]*wsFacts{}
+	}
+	w := c.ws[ws]
+	if w == nil || w.version != version {
+		w = &wsFacts{version: version, byElem: map[string]graph.NodeFacts{}, statuses: map[string][]graph.ControlStatus{}}
+		c.ws[ws] = w
+	}
+	return w
+}
+
+// cachedOrgs returns a copy of the cached organizations.
+func (c *factsCache) cachedOrgs(w *wsFacts) ([]graph.Org, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !w.orgsOK {
+		return nil, false
+	}
+	return slices.Clone(w.orgs), true
+}
+
+func (c *factsCache) putOrgs(w *wsFacts, orgs []graph.Org) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	w.orgs, w.orgsOK = slices.Clone(orgs), true
+}
+
+// cachedStatuses returns a copy of the cached statuses of a subject list.
+func (c *factsCache) cachedStatuses(w *wsFacts, key string) ([]graph.ControlStatus, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sts, ok := w.statuses[key]
+	return slices.Clone(sts), ok
+}
+
+func (c *factsCache) putStatuses(w *wsFacts, key string, sts []graph.ControlStatus) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	w.statuses[key] = slices.Clone(sts)
 }
 
 type factsCache struct {
@@ -34,14 +90,7 @@ type factsCache struct {
 func (c *factsCache) get(ws, version string, eids []string) ([]graph.NodeFacts, []bool, *wsFacts) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.ws == nil {
-		c.ws = map[string]*wsFacts{}
-	}
-	w := c.ws[ws]
-	if w == nil || w.version != version {
-		w = &wsFacts{version: version, byElem: map[string]graph.NodeFacts{}}
-		c.ws[ws] = w
-	}
+	w := c.entryLocked(ws, version)
 	out := make([]graph.NodeFacts, len(eids))
 	ok := make([]bool, len(eids))
 	for i, e := range eids {

@@ -25,6 +25,7 @@ import (
 // (its own run folder and a kept data folder), so that a test may kill it.
 type launcher struct {
 	run, data string
+	env       []string // extra environment of start.sh
 	uri       string
 }
 
@@ -41,6 +42,7 @@ func (l *launcher) start(t *testing.T) {
 	t.Helper()
 	cmd := exec.Command(filepath.Join(scriptsDir(t), "start.sh"))
 	cmd.Env = append(os.Environ(), "NEO4J_RUN_DIR="+l.run, "NEO4J_DATA_DIR="+l.data, "NEO4J_PORT=0", "NEO4J_HEAP=768m")
+	cmd.Env = append(cmd.Env, l.env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -215,4 +217,48 @@ func sourceState(t *testing.T, s graph.Store, ws string, oldN, newN int) string 
 		return "new"
 	}
 	return fmt.Sprintf("mix: %d assets, %d renamed (old %d, new %d)", page.Total, renamed, oldN, newN)
+}
+
+// TestCredentials runs a private Neo4j with authentication on: the right
+// password opens the store; a wrong one, or none, fails with an error that
+// names the URI and the user.
+func TestCredentials(t *testing.T) {
+	neo4jURI(t)
+	if testing.Short() {
+		t.Skip("starts its own Neo4j (about 10 s)")
+	}
+	dir := t.TempDir()
+	const password = "cpsfgraph-test-pw"
+	l := &launcher{run: filepath.Join(dir, "run"), data: filepath.Join(dir, "data"), env: []string{"NEO4J_AUTH_PASSWORD=" + password}}
+	l.start(t)
+	t.Cleanup(l.stop)
+	ctx := context.Background()
+	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: l.uri, Username: "neo4j", Password: password})
+	if err != nil {
+		t.Fatalf("Open with the right password: %v", err)
+	}
+	s.Close()
+	for _, c := range []struct {
+		name string
+		cfg  neo4jstore.Config
+		want []string
+	}{
+		{"wrong password", neo4jstore.Config{URI: l.uri, Username: "neo4j", Password: "wrong-password"}, []string{l.uri, `rejected the credentials of user "neo4j"`}},
+		{"unknown user", neo4jstore.Config{URI: l.uri, Username: "nobody", Password: password}, []string{l.uri, `rejected the credentials of user "nobody"`}},
+		{"no credentials", neo4jstore.Config{URI: l.uri}, []string{l.uri}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := neo4jstore.Open(ctx, c.cfg)
+			if err == nil {
+				s.Close()
+				t.Fatalf("Open(%+v) succeeded, want an error", c.cfg)
+			}
+			t.Logf("Open error: %v", err)
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Open error %q does not say %q", err, w)
+				}
+			}
+		})
+	}
 }

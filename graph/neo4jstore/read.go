@@ -109,7 +109,15 @@ func (s *Store) Asset(ctx context.Context, ws, id string) (graph.Asset, error) {
 
 // Orgs lists the workspace's organizations sorted by ID.
 func (s *Store) Orgs(ctx context.Context, ws string) ([]graph.Org, error) {
-	out, err := s.readWS(ctx, ws, func(tx neo4j.ManagedTransaction) (any, error) {
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		version, err := wsVersion(ctx, tx, ws)
+		if err != nil {
+			return nil, err
+		}
+		entry := s.cache.entry(ws, version)
+		if orgs, ok := s.cache.cachedOrgs(entry); ok && version != "" {
+			return orgs, nil
+		}
 		recs, err := run(ctx, tx, "MATCH (n:"+orgLabel+" {workspace: $ws}) RETURN properties(n) AS p", map[string]any{"ws": ws})
 		if err != nil {
 			return nil, err
@@ -119,6 +127,9 @@ func (s *Store) Orgs(ctx context.Context, ws string) ([]graph.Org, error) {
 			orgs[i] = decOrg(recProps(r, "p"))
 		}
 		slices.SortFunc(orgs, func(a, b graph.Org) int { return strings.Compare(a.ID, b.ID) })
+		if version != "" {
+			s.cache.putOrgs(entry, orgs)
+		}
 		return orgs, nil
 	})
 	if err != nil {
@@ -232,10 +243,21 @@ func compareStatus(a, b *graph.ControlStatus) int {
 // Statuses lists the control statuses of the subjects (all when subjects is
 // nil), sorted by (subject, framework, control ID).
 func (s *Store) Statuses(ctx context.Context, ws string, subjects []string) ([]graph.ControlStatus, error) {
-	out, err := s.readWS(ctx, ws, func(tx neo4j.ManagedTransaction) (any, error) {
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		version, err := wsVersion(ctx, tx, ws)
+		if err != nil {
+			return nil, err
+		}
+		entry := s.cache.entry(ws, version)
+		key := ""
+		if subjects != nil {
+			key = strings.Join(slices.Compact(slices.Sorted(slices.Values(subjects))), "\x00")
+			if sts, ok := s.cache.cachedStatuses(entry, key); ok && version != "" {
+				return sts, nil
+			}
+		}
 		ret := " RETURN n.id AS subject, properties(x) AS p"
 		var recs []*neo4j.Record
-		var err error
 		if subjects == nil {
 			recs, err = run(ctx, tx, "MATCH (n:"+orgLabel+" {workspace: $ws})-[x:"+statusTypes()+"]->()"+ret+
 				" UNION ALL MATCH (n:"+assetLabel+" {workspace: $ws})-[x:"+statusTypes()+"]->()"+ret, map[string]any{"ws": ws})
@@ -256,6 +278,9 @@ func (s *Store) Statuses(ctx context.Context, ws string, subjects []string) ([]g
 			sts = append(sts, decStatus(recStr(r, "subject"), recProps(r, "p")))
 		}
 		slices.SortFunc(sts, func(a, b graph.ControlStatus) int { return compareStatus(&a, &b) })
+		if subjects != nil && version != "" {
+			s.cache.putStatuses(entry, key, sts)
+		}
 		return sts, nil
 	})
 	if err != nil {

@@ -67,7 +67,7 @@ const factsByElementID = "UNWIND $ids AS e MATCH (n) WHERE elementId(n) = e"
 func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn func(graph.Level) bool) error {
 	qs, ok := expandQueries[spec.Dir]
 	q := qs[0]
-	if spec.Parents {
+	if spec.Parents || spec.FirstParent {
 		q = qs[1]
 	}
 	if spec.MaxHops < 0 || !ok {
@@ -131,6 +131,14 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 		l := graph.Level{Depth: depth, Nodes: lv.facts}
 		if spec.Parents && depth > 0 {
 			l.Parents = lv.parents
+		}
+		if spec.FirstParent && depth > 0 {
+			l.FirstParent = make([]string, len(lv.facts))
+			for i, f := range lv.facts {
+				if ps := lv.parents[f.ID]; len(ps) > 0 {
+					l.FirstParent[i] = ps[0]
+				}
+			}
 		}
 		if !fn(l) || depth == spec.MaxHops {
 			return nil

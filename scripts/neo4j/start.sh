@@ -54,6 +54,7 @@ fi
 
 ARGS=(--port "$PORT" --port-file "$PORT_FILE" --pagecache-mb "$PAGECACHE_MB" --tx-memory-mb "$TX_MEMORY_MB")
 [[ -n "${NEO4J_DATA_DIR:-}" ]] && ARGS+=(--data-dir "$NEO4J_DATA_DIR")
+# NEO4J_AUTH_PASSWORD reaches the launcher through the environment (not argv, not ps).
 
 log "starting Neo4j, log: $LOG"
 # shellcheck disable=SC2086 # NEO4J_JAVA_OPTS is a word list on purpose

@@ -29,13 +29,16 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
  *
  * <pre>
  * java -jar neo4j-launcher.jar [--port N] [--port-file FILE] [--data-dir DIR] [--pagecache-mb N] [--tx-memory-mb N]
+ *                                [--auth-password PASSWORD]
  * </pre>
  *
  * Port 0 (the default) lets Bolt bind any free port. Without --data-dir a temporary folder is used and
  * deleted on exit. When the default database is available, prints {@code BOLT_URI=bolt://127.0.0.1:PORT}
  * on stdout and writes PORT to the port file. SIGTERM/SIGINT shut the database down cleanly.
  * Environment fallbacks: NEO4J_PORT, NEO4J_PORT_FILE, NEO4J_DATA_DIR, NEO4J_PAGECACHE_MB, NEO4J_TX_MEMORY_MB
- * (the limit of the memory all running transactions may hold; one import runs as one transaction).
+ * (the limit of the memory all running transactions may hold; one import runs as one transaction),
+ * NEO4J_AUTH_PASSWORD (when set, authentication is on and user neo4j has this password, at least 8
+ * characters; for tests of credential errors).
  */
 public final class Neo4jLauncher {
 
@@ -45,6 +48,7 @@ public final class Neo4jLauncher {
         String dataDirArg = option(args, "--data-dir", "NEO4J_DATA_DIR", "");
         long pageCacheMb = Long.parseLong(option(args, "--pagecache-mb", "NEO4J_PAGECACHE_MB", "256"));
         long txMemoryMb = Long.parseLong(option(args, "--tx-memory-mb", "NEO4J_TX_MEMORY_MB", "512"));
+        String password = option(args, "--auth-password", "NEO4J_AUTH_PASSWORD", "");
 
         boolean temporary = dataDirArg.isEmpty();
         Path home = temporary ? Files.createTempDirectory("cpsfgraph-neo4j-") : Path.of(dataDirArg);
@@ -83,7 +87,7 @@ public final class Neo4jLauncher {
         long t0 = System.nanoTime();
         DatabaseManagementService dbms;
         try {
-            dbms = start(home, port, pageCacheMb, txMemoryMb, userLog);
+            dbms = start(home, port, pageCacheMb, txMemoryMb, !password.isEmpty(), userLog);
             running.set(dbms);
         } catch (RuntimeException e) {
             e.printStackTrace();
@@ -95,6 +99,12 @@ public final class Neo4jLauncher {
         if (!db.isAvailable(Duration.ofMinutes(3).toMillis())) {
             System.err.println("neo4j-launcher: database did not become available");
             System.exit(1);
+        }
+        if (!password.isEmpty()) {
+            // Embedded calls bypass authentication: set the password of the default user.
+            dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", java.util.Map.of("password", password));
+            System.err.println("neo4j-launcher: authentication on (user neo4j)");
         }
         int boltPort = ((GraphDatabaseAPI) db).getDependencyResolver()
                 .resolveDependency(ConnectorPortRegister.class)
@@ -113,10 +123,10 @@ public final class Neo4jLauncher {
         Thread.currentThread().join(); // park; SIGTERM/SIGINT run the shutdown hook
     }
 
-    private static DatabaseManagementService start(Path home, int port, long pageCacheMb, long txMemoryMb, Log4jLogProvider userLog) {
+    private static DatabaseManagementService start(Path home, int port, long pageCacheMb, long txMemoryMb, boolean auth, Log4jLogProvider userLog) {
         return new DatabaseManagementServiceBuilder(home)
                 .setUserLogProvider(userLog) // Neo4j's user log (neo4j.log) goes to stderr
-                .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                .setConfig(GraphDatabaseSettings.auth_enabled, auth)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false) // no usage reports: no network here
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
