@@ -519,9 +519,11 @@ func (r *rowCtx) parseRegister(p pos) {
 	}
 	id := r.text("id")
 	if id == "" && v.Name != "" {
-		id = registerIDPrefix + v.Name
+		// The derived ID is normalized (NFKC) like any ID, so a name typed
+		// with full-width letters in one version keeps its asset.
+		id = registerIDPrefix + Text(v.Name)
 		if v.Category != "" {
-			id = registerIDPrefix + v.Category + "/" + v.Name
+			id = registerIDPrefix + Text(v.Category) + "/" + Text(v.Name)
 		}
 	}
 	v.ID = id

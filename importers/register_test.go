@@ -82,7 +82,11 @@ func registerEd31() []sheetSpec {
 		{"No.", "業務分類", "情報資産名称", "備考", "利用者範囲", "管理部署", "媒体・保存先", "個人情報", "要配慮個人情報", "特定個人情報", "機密性", "完全性", "可用性", "重要度", "保存期限", "登録日", "脅威", "脆弱性", "被害発生可能性", "リスク値"}}
 	for k, r := range regRows {
 		media := strings.ReplaceAll(strings.ReplaceAll(r.media, "PC", "ＰＣ"), "(クラウド等)", "（クラウド等）")
-		rows = append(rows, []any{k + 1, r.cat, r.name, "", r.users, r.users, media, mark(r.personal, "有", "無"), mark(r.sensitive, "有", "無"), mark(r.myno, "有", "無"),
+		name := r.name
+		if k == 0 {
+			name = " " + r.name + "\n" // stray spaces and a line break around the name
+		}
+		rows = append(rows, []any{k + 1, r.cat, name, "", r.users, r.users, media, mark(r.personal, "有", "無"), mark(r.sensitive, "有", "無"), mark(r.myno, "有", "無"),
 			hml[r.c], hml[r.i], hml[r.a], hml[r.imp], r.retention, r.registered, 2, 3, 2, r.imp * 2})
 	}
 	return []sheetSpec{{Name: "台帳", Rows: rows}}
@@ -235,5 +239,29 @@ func TestReimportChangesNothingAndSweeps(t *testing.T) {
 	}
 	if _, err := store.Asset(ctx, "w", "info:製造/生産計画"); !errors.Is(err, graph.ErrNotFound) {
 		t.Errorf("removed asset still there: %v", err)
+	}
+}
+
+func TestRegisterIDIsNormalized(t *testing.T) {
+	ctx := context.Background()
+	store := newStore(t)
+	dir := t.TempDir()
+	sheet := func(name string) sheetSpec {
+		return sheetSpec{Name: "台帳", Rows: [][]any{{"業務分類", "情報資産名称", "媒体・保存先", "機密性", "完全性", "可用性"}, {"設計", name, "社内サーバー", 3, 3, 2}}}
+	}
+	p := writeBook(t, dir, "r.xlsx", sheet("ＣＡＤ図面"), orgSheet())
+	if rep, err := Import(ctx, store, Options{Workspace: "w"}, p); err != nil {
+		t.Fatalf("%v\n%s", err, rejectionList(rep))
+	}
+	writeBook(t, dir, "r.xlsx", sheet("CAD図面"), orgSheet())
+	rep, err := Import(ctx, store, Options{Workspace: "w"}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := rep.Files[0].Write.Assets; w.Created != 0 || w.Updated != 1 || w.Removed != 0 {
+		t.Errorf("renamed with half-width letters: %+v; want the same asset updated", w)
+	}
+	if a, err := store.Asset(ctx, "w", "info:設計/CAD図面"); err != nil || a.Name != "CAD図面" {
+		t.Errorf("asset = %+v, %v", a, err)
 	}
 }
