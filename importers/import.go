@@ -38,6 +38,11 @@ type Options struct {
 	Now time.Time
 }
 
+// FormulaOther starts the formula variant a workspace is flagged with when
+// a register's リスク値 column does not follow IPA's method; the file name
+// follows.
+const FormulaOther = "other: リスク値 of "
+
 // ErrRejected is returned (wrapped) when rejected rows stopped an import.
 var ErrRejected = errors.New("importers: rows rejected, nothing written")
 
@@ -108,6 +113,11 @@ func Import(ctx context.Context, store graph.Store, opts Options, files ...strin
 		rep.Files = append(rep.Files, *d.rep)
 	}
 	rep.Warnings = append(rep.Warnings, v.warns...)
+	for _, d := range data {
+		if d.risk.other > 0 && rep.FormulaVariant == "" {
+			rep.FormulaVariant = FormulaOther + d.base
+		}
+	}
 	cat := v.catalog()
 	countCatalog(rep, cat)
 	if len(rep.Rejections) > 0 && !opts.Partial {
@@ -662,6 +672,20 @@ func (v *validator) write(ctx context.Context, rep *Report, cat *graph.Catalog) 
 	if !v.wsExists {
 		if err := v.store.PutWorkspace(ctx, graph.Workspace{ID: v.opts.Workspace, Name: v.opts.Workspace, FormulaVariant: graph.FormulaIPA, Created: now}); err != nil {
 			return fmt.Errorf("importers: creating workspace %q: %w", v.opts.Workspace, err)
+		}
+	}
+	if rep.FormulaVariant != "" {
+		// The register used another risk formula: flag the workspace (its
+		// figures are not rescored), unless it is flagged already.
+		ws, err := v.store.Workspace(ctx, v.opts.Workspace)
+		if err != nil {
+			return fmt.Errorf("importers: workspace %q: %w", v.opts.Workspace, err)
+		}
+		if ws.FormulaVariant == "" || ws.FormulaVariant == graph.FormulaIPA {
+			ws.FormulaVariant = rep.FormulaVariant
+			if err := v.store.PutWorkspace(ctx, ws); err != nil {
+				return fmt.Errorf("importers: workspace %q: %w", v.opts.Workspace, err)
+			}
 		}
 	}
 	batches := make([]graph.Batch, len(v.data))

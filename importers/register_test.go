@@ -199,6 +199,18 @@ func TestRegisterRiskFormulaFlagged(t *testing.T) {
 	if !found {
 		t.Errorf("no warning about the risk formula: %+v", rep.Warnings)
 	}
+	ws, err := store.Workspace(ctx, "w")
+	if err != nil || ws.FormulaVariant != FormulaOther+"other.xlsx" {
+		t.Errorf("workspace formula variant %q, %v", ws.FormulaVariant, err)
+	}
+	// An IPA-consistent register leaves a fresh workspace on IPA's method.
+	ok := writeBook(t, t.TempDir(), "ipa.xlsx", append(registerEd31(), orgSheet())...)
+	if _, err := Import(ctx, store, Options{Workspace: "w2"}, ok); err != nil {
+		t.Fatal(err)
+	}
+	if ws, _ := store.Workspace(ctx, "w2"); ws.FormulaVariant != graph.FormulaIPA {
+		t.Errorf("w2 formula variant %q", ws.FormulaVariant)
+	}
 }
 
 func TestReimportChangesNothingAndSweeps(t *testing.T) {

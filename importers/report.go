@@ -83,6 +83,10 @@ type Report struct {
 	// Written tells whether anything was written (false for a dry run and
 	// for an import blocked by rejections).
 	Written bool
+	// FormulaVariant is set when a register's リスク値 column used another
+	// formula than IPA's; the workspace is flagged with it (a workspace
+	// already flagged keeps its flag).
+	FormulaVariant string
 }
 
 // Totals adds up rows and write counts over the files.
@@ -143,6 +147,9 @@ func (r *Report) WriteSummary(w io.Writer, lang string) error {
 	fmt.Fprintf(&b, "%s: %s %d, %s %d, %s %d, %s %d, %s %d, %s %d\n", tr("合計", "total"),
 		tr("読込行", "rows read"), rows, tr("作成", "created"), c.Created, tr("更新", "updated"), c.Updated,
 		tr("変更なし", "unchanged"), c.Unchanged, tr("削除", "removed"), c.Removed, tr("却下行", "rejected rows"), rej)
+	if r.FormulaVariant != "" {
+		fmt.Fprintf(&b, "%s: %s\n", tr("リスク値の算定方式が IPA と異なります (再計算しません)", "risk values follow another formula than IPA's (not rescored)"), r.FormulaVariant)
+	}
 	switch {
 	case r.DryRun:
 		b.WriteString(tr("ドライラン: 何も書き込んでいません\n", "dry run: nothing was written\n"))
