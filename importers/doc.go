@@ -52,7 +52,8 @@
 // column 保存先資産ID links STORED_ON to named assets instead. The same
 // information on two media may be two rows with equal ratings (merged into
 // one asset). A リスク値 column that IPA's method (重要度 × 被害発生可能性)
-// cannot produce is reported as another formula, never rescored.
+// cannot produce is reported as another formula and flags the workspace's
+// FormulaVariant (FormulaOther + file name); nothing is rescored.
 // Personal-information flags become the kinds 個人情報, 要配慮個人情報 and
 // 特定個人情報.
 //
