@@ -671,3 +671,28 @@ func TestPutBatches(t *testing.T) {
 		t.Error("putBatches changed the caller's batch")
 	}
 }
+
+func TestWriteRejectionsEscapesAndWarnings(t *testing.T) {
+	rep := &Report{
+		Rejections: []Rejection{{File: "a.xlsx", Sheet: "s", Row: 3, Column: "B", Header: "名称", Value: "@SUM(1)", JA: "理由", EN: "reason"},
+			{File: "b.xlsx", JA: "ブックではありません", EN: "not a workbook"}},
+		Warnings: []Rejection{{File: "a.xlsx", Sheet: "s", Row: 4, Column: "C", Value: "\tx", JA: "注意", EN: "note"}},
+	}
+	out := filepath.Join(t.TempDir(), "r.xlsx")
+	if err := WriteRejections(out, rep); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows(RejectionsSheet)
+	if len(rows) != 3 || rows[1][5] != "'@SUM(1)" || rows[1][2] != "3" || rows[2][0] != "b.xlsx" || rows[2][7] != "not a workbook" {
+		t.Errorf("rejections sheet %q", rows)
+	}
+	warn, _ := f.GetRows(WarningsSheet)
+	if len(warn) != 2 || warn[1][5] != "' x" {
+		t.Errorf("warnings sheet %q", warn)
+	}
+}
