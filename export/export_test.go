@@ -823,6 +823,9 @@ func TestFindFont(t *testing.T) {
 	if f.Name == "" || len(f.Data) == 0 {
 		t.Errorf("font %+v", f.Path)
 	}
+	if strings.Contains(f.Path, "ipa") && f.Licence == "" {
+		t.Errorf("IPA font %s without its licence", f.Path)
+	}
 }
 
 func TestWriteFileLeavesNoPartialFile(t *testing.T) {

@@ -41,7 +41,10 @@ var ErrNoFont = errors.New("no usable font with Japanese glyphs")
 type Font struct {
 	Path string
 	Name string // full name from the font's name table
-	Data []byte
+	// Licence names the font's licence where we know it (the IPA fonts'),
+	// for the footer of the images and PDFs that embed or draw with it.
+	Licence string
+	Data    []byte
 	sf   *opentype.Font
 
 	mu    sync.Mutex
@@ -107,6 +110,9 @@ func LoadFont(path string) (*Font, error) {
 		name = filepath.Base(path)
 	}
 	f := &Font{Path: path, Name: name, Data: data, sf: sf, faces: map[float64]font.Face{}}
+	if strings.HasPrefix(name, "IPA") {
+		f.Licence = "IPA Font License Agreement v1.0"
+	}
 	actual, _ := fontCache.LoadOrStore(path, f)
 	return actual.(*Font), nil
 }

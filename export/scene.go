@@ -351,7 +351,11 @@ func (s *scene) footer(r *Report, x, y, w, size float64) float64 {
 	}
 	line := fmt.Sprintf("%s: %s %d, %s %d", wd.sources, wd.official, off, wd.ours, ours)
 	if s.font != nil {
-		line += "    " + fmt.Sprintf(wd.fontNote, s.font.Name)
+		name := s.font.Name
+		if s.font.Licence != "" {
+			name += " (" + s.font.Licence + ")"
+		}
+		line += "    " + fmt.Sprintf(wd.fontNote, name)
 	}
 	s.text(x, y+size, size, line, anchorStart, false, w)
 	return y + size*1.6
