@@ -45,7 +45,7 @@ type Font struct {
 	// for the footer of the images and PDFs that embed or draw with it.
 	Licence string
 	Data    []byte
-	sf   *opentype.Font
+	sf      *opentype.Font
 
 	mu    sync.Mutex
 	faces map[float64]font.Face
