@@ -9,7 +9,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const URL0 = process.env.E2E_URL;
 const tokens = JSON.parse(readFileSync(process.env.E2E_TOKENS, 'utf8')).tokens;
@@ -28,6 +31,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   writeFileSync(join(art, 'perf.json'), JSON.stringify(perf, null, 2));
+  writeFileSync(join(art, 'a11y.json'), JSON.stringify(a11y, null, 2));
   console.log('perf:', JSON.stringify(perf));
 });
 
@@ -51,8 +55,20 @@ async function newPage(locale = 'en-US') {
   return page;
 }
 
+// Accessibility: every page shot is also checked with axe-core (WCAG 2 A
+// and AA rules); serious and critical violations fail the test.
+const a11y = {};
 async function shot(page, name) {
   await page.screenshot({ path: join(art, name + '.png'), fullPage: true });
+  await page.evaluate(axeSource);
+  const res = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  a11y[name] = res.violations.map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`);
+  assert.deepEqual(
+    bad.map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`),
+    [],
+    `accessibility violations on ${name}`,
+  );
 }
 
 async function signIn(page, token) {
@@ -108,8 +124,15 @@ test('sign in, pick the workspace, open a heat-map cell, follow a path to its mi
   await page.waitForSelector('table.supply');
   await shot(page, '04-dashboard');
   // the cells print their values
-  const top = await page.textContent('[data-cell="ipa-3-3"]');
-  assert.match(top, /^\d+/);
+  const top = await page.textContent('[data-cell="ipa-3-3"] .count');
+  assert.match(top, /^\d+$/);
+  // and say what they are to a screen reader
+  assert.match(await page.textContent('[data-cell="ipa-3-3"]'), /^Importance 3, Damage likelihood 3: \d+ High · Risk 9$/);
+  // keyboard: on a fresh load the first Tab reaches the skip link
+  await page.reload();
+  await page.waitForSelector('section[data-ready="true"]');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip');
   // keyboard: the cell is a link reachable with Tab and opened with Enter
   await page.focus('[data-cell="ipa-3-2"]');
   await page.keyboard.press('Enter');

@@ -300,7 +300,10 @@ export async function render(): Promise<void> {
   } catch (e) {
     if (my === seq) fail(main, e, () => void render());
   }
-  if (my === seq && document.activeElement === document.body) main.focus({ preventScroll: true });
+  // After a navigation inside the app, focus moves to the new content (as a
+  // page load would reset it); on the first load it stays at the top, so the
+  // first Tab reaches the skip link.
+  if (my === seq && my > 1 && document.activeElement === document.body) main.focus({ preventScroll: true });
 }
 
 export function start(el: HTMLElement): void {

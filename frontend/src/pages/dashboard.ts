@@ -66,7 +66,7 @@ function ipaSection(ws: string): { sec: HTMLElement; done: Promise<void> } {
                 h('th', { scope: 'row' }, `${t('dash.importance')} ${row[0].importance}`),
                 row.map((c) => {
                   const col = bandColour(c.band, c.count);
-                  const label = `${t('dash.importance')} ${c.importance}, ${t('dash.damage')} ${c.damage}, ${t('col.risk')} ${c.risk}, ${t(`band.${c.band}` as Key)}: ${c.count}`;
+                  const label = `${t('dash.importance')} ${c.importance}, ${t('dash.damage')} ${c.damage}: `;
                   return h(
                     'td',
                     null,
@@ -78,10 +78,10 @@ function ipaSection(ws: string): { sec: HTMLElement; done: Promise<void> } {
                         class: `cell pat-${col.pattern}`,
                         'data-cell': `ipa-${c.importance}-${c.damage}`,
                         style: { background: col.bg, color: col.fg },
-                        'aria-label': label,
                       },
+                      h('span', { class: 'sr-only' }, label),
                       h('span', { class: 'count' }, String(c.count)),
-                      h('span', { class: 'sub' }, `${bandText(c.band)} · ${t('col.risk')} ${c.risk}`),
+                      h('span', { class: 'sub' }, ` ${bandText(c.band)} · ${t('col.risk')} ${c.risk}`),
                     ),
                   );
                 }),
@@ -144,8 +144,8 @@ function cpsfSection(ws: string, after: Promise<void>): HTMLElement {
                       c.maxRisk > 0 ? `${bandText(c.band)} · ${t('cell.maxRisk', { r: c.maxRisk })}` : '',
                       c.assessed > 0 ? t('cell.coverage', { p: pct(c.coverage) }) : '',
                     ].filter(Boolean);
-                    const label = `${layerName(c.layer)}, ${componentName(c.component)}: ${lines.join(', ')}`;
-                    if (c.pairCount === 0) return h('td', null, h('span', { class: 'cell empty-cell', style: { background: col.bg, color: col.fg }, 'aria-label': label }, lines.map((l) => h('span', { class: 'sub' }, l))));
+                    const label = `${layerName(c.layer)}, ${componentName(c.component)}: `;
+                    if (c.pairCount === 0) return h('td', null, h('span', { class: 'cell empty-cell', style: { background: col.bg, color: col.fg } }, h('span', { class: 'sr-only' }, label), lines.map((l) => h('span', { class: 'sub' }, l + ' '))));
                     return h(
                       'td',
                       null,
@@ -157,10 +157,10 @@ function cpsfSection(ws: string, after: Promise<void>): HTMLElement {
                           'data-cell': `cpsf-${c.layer}-${c.component}`,
                           class: `cell pat-${col.pattern}`,
                           style: { background: col.bg, color: col.fg },
-                          'aria-label': label,
                         },
+                        h('span', { class: 'sr-only' }, label),
                         h('span', { class: 'count' }, String(nodes)),
-                        lines.map((l, i) => h('span', { class: i === 0 ? 'sub unit' : 'sub' }, i === 0 ? l.replace(/\d+/, '').trim() : l)),
+                        lines.map((l, i) => h('span', { class: i === 0 ? 'sub unit' : 'sub' }, ' ' + (i === 0 ? l.replace(/\d+/, '').trim() : l))),
                       ),
                     );
                   }),
