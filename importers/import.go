@@ -130,11 +130,15 @@ func Import(ctx context.Context, store graph.Store, opts Options, files ...strin
 }
 
 func countRejected(d *fileData) {
-	bad := map[pos]bool{}
+	type at struct {
+		sheet string
+		row   int
+	}
+	bad := map[at]bool{}
 	perSheet := map[string]int{}
 	for _, r := range d.rejs {
 		if r.Row > 0 {
-			p := pos{r.Sheet, r.Row}
+			p := at{r.Sheet, r.Row}
 			if !bad[p] {
 				bad[p] = true
 				perSheet[r.Sheet]++
@@ -231,7 +235,9 @@ func badRows(d *fileData) map[pos]bool {
 	bad := map[pos]bool{}
 	for _, r := range d.rejs {
 		if r.Row > 0 {
-			bad[pos{r.Sheet, r.Row}] = true
+			if si := slices.Index(d.sheets, r.Sheet); si >= 0 {
+				bad[pos{int32(si), int32(r.Row)}] = true
+			}
 		}
 	}
 	return bad
@@ -448,7 +454,7 @@ func (v *validator) checkCompany() int {
 				d.assets.at(i).v.Owner = self
 			} else if !warnedOwner && !d.assets.at(i).derived {
 				warnedOwner = true
-				v.warns = append(v.warns, Rejection{File: d.base, Sheet: d.assets.at(i).p.sheet,
+				v.warns = append(v.warns, Rejection{File: d.base, Sheet: d.sheets[d.assets.at(i).p.sheet],
 					JA: "自社 (役割 self) の組織が一つに定まらないため、台帳の資産に所有組織を設定していません。組織シートに自社を1行加えるか、マッピングファイルの owner で指定してください",
 					EN: "no single organization with role self, so the register's assets have no owner; add your company to an organizations sheet or set owner in a mapping file"})
 			}
@@ -866,8 +872,8 @@ func typeError(e graph.Edge, orgs map[string]graph.Org) *cellError {
 // the node over and a later import of the first would remove it.
 func (v *validator) checkAcrossFiles() {
 	type at struct {
-		file string
-		p    pos
+		file, sheet string
+		row         int32
 	}
 	first := map[string]at{}
 	check := func(d *fileData, id string, p pos, key cellAt, derived bool) {
@@ -876,11 +882,11 @@ func (v *validator) checkAcrossFiles() {
 		}
 		if f, dup := first[id]; dup && f.file != d.base {
 			d.reject(key, id, errf("ID %q は %s (シート %s の %d 行目) でも定義されています。一つのファイルにまとめてください",
-				"ID %q is also declared in %s (sheet %s row %d); keep it in one file", id, f.file, f.p.sheet, f.p.row))
+				"ID %q is also declared in %s (sheet %s row %d); keep it in one file", id, f.file, f.sheet, f.row))
 			return
 		}
 		if _, dup := first[id]; !dup {
-			first[id] = at{d.base, p}
+			first[id] = at{d.base, d.sheets[p.sheet], p.row}
 		}
 	}
 	for _, d := range v.data {

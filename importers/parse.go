@@ -15,17 +15,18 @@ import (
 	"cpsfgraph/graph"
 )
 
-// pos is where an item was read.
+// pos is where an item was read: a sheet (index into fileData.sheets) and
+// a 1-based row. Positions hold no pointers, so the garbage collector does
+// not scan them in a large import.
 type pos struct {
-	sheet string
-	row   int
+	sheet int32
+	row   int32
 }
 
 // cellAt names one cell of a sheet for a rejection.
 type cellAt struct {
 	pos
-	col    int // 0-based; -1 = none
-	header string
+	col int32 // 0-based; -1 = none
 }
 
 // item is a parsed value with where it was read and which cells hold its
@@ -64,6 +65,8 @@ type fileData struct {
 	rejs      []Rejection
 	warns     []Rejection
 
+	sheets    []string   // recognized sheets, indexed by pos.sheet
+	headers   [][]string // their header names by column
 	seen      map[string]map[string]pos // id space -> id -> where first read
 	regIndex  map[string]int            // register asset ID -> index in assets
 	derivedID map[string]bool           // derived node IDs already made
@@ -85,7 +88,7 @@ type riskCheck struct {
 // sheetReader parses the rows of one recognized sheet.
 type sheetReader struct {
 	d     *fileData
-	sheet string
+	sheet int32 // index into d.sheets
 	h     *Header
 	spec  *Spec
 	rep   *SheetReport
@@ -108,9 +111,9 @@ func colName(c int) string {
 func (r *rowCtx) cell(fk string) cellAt {
 	c, ok := r.h.Cols[fk]
 	if !ok {
-		return cellAt{pos: pos{r.sheet, r.n}, col: -1}
+		return cellAt{pos: pos{r.sheet, int32(r.n)}, col: -1}
 	}
-	return cellAt{pos: pos{r.sheet, r.n}, col: c, header: r.h.Names[c]}
+	return cellAt{pos: pos{r.sheet, int32(r.n)}, col: int32(c)}
 }
 
 func (d *fileData) reject(at cellAt, value string, e *cellError) {
@@ -122,9 +125,12 @@ func (d *fileData) warn(at cellAt, value string, e *cellError) {
 }
 
 func (d *fileData) rejection(at cellAt, value string, e *cellError) Rejection {
-	x := Rejection{File: d.base, Sheet: at.sheet, Row: at.row, Header: at.header, Value: clip(value), JA: e.JA, EN: e.EN}
+	x := Rejection{File: d.base, Sheet: d.sheets[at.sheet], Row: int(at.row), Value: clip(value), JA: e.JA, EN: e.EN}
 	if at.col >= 0 {
-		x.Column = colName(at.col)
+		x.Column = colName(int(at.col))
+		if h := d.headers[at.sheet]; int(at.col) < len(h) {
+			x.Header = h[at.col]
+		}
 	}
 	return x
 }
@@ -280,10 +286,10 @@ func (r *rowCtx) unique(space, fk, id string) bool {
 		r.d.seen[space] = m
 	}
 	if p, dup := m[id]; dup {
-		r.fail(fk, id, errf("ID %q が重複しています (シート %s の %d 行目と同じ)", "duplicate ID %q (already on sheet %s row %d)", id, p.sheet, p.row))
+		r.fail(fk, id, errf("ID %q が重複しています (シート %s の %d 行目と同じ)", "duplicate ID %q (already on sheet %s row %d)", id, r.d.sheets[p.sheet], p.row))
 		return false
 	}
-	m[id] = pos{r.sheet, r.n}
+	m[id] = pos{r.sheet, int32(r.n)}
 	return true
 }
 
@@ -291,7 +297,7 @@ var requirementID = regexp.MustCompile(`^CPS\.[A-Z]{2}-[0-9]+$`)
 
 // parseRow dispatches a row to its kind's reader.
 func (r *rowCtx) parse() {
-	p := pos{r.sheet, r.n}
+	p := pos{r.sheet, int32(r.n)}
 	d := r.d
 	switch r.spec.Kind {
 	case KindLayers:
@@ -729,7 +735,8 @@ func readSheet(ctx context.Context, d *fileData, f *excelize.File, sheet string,
 			d.rejs = append(d.rejs, x)
 			return false
 		}
-		reader = &sheetReader{d: d, sheet: sheet, h: &h, spec: spec, rep: sr, media: media}
+		d.sheets, d.headers = append(d.sheets, sheet), append(d.headers, h.Names)
+		reader = &sheetReader{d: d, sheet: int32(len(d.sheets) - 1), h: &h, spec: spec, rep: sr, media: media}
 		for _, r := range head {
 			if r.n >= h.Row+h.Rows {
 				handle(r)
