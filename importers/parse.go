@@ -65,8 +65,8 @@ type fileData struct {
 	rejs      []Rejection
 	warns     []Rejection
 
-	sheets    []string   // recognized sheets, indexed by pos.sheet
-	headers   [][]string // their header names by column
+	sheets    []string                  // recognized sheets, indexed by pos.sheet
+	headers   [][]string                // their header names by column
 	seen      map[string]map[string]pos // id space -> id -> where first read
 	regIndex  map[string]int            // register asset ID -> index in assets
 	derivedID map[string]bool           // derived node IDs already made
