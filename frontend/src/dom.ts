@@ -42,13 +42,17 @@ export function clear(el: Element): void {
 }
 
 /** A table with a caption, header cells and rows. */
-export function table(caption: string | null, head: Child[], rows: Child[][], cls = 'data'): HTMLTableElement {
+export function table(caption: string | null, head: Child[], rows: Child[][], cls = 'data'): HTMLElement {
   return h(
+    'div',
+    { class: 'scroll' },
+    h(
     'table',
     { class: cls },
     caption ? h('caption', null, caption) : null,
     h('thead', null, h('tr', null, head.map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', null, rows.map((r) => h('tr', null, r.map((c) => h('td', null, c))))),
+    ),
   );
 }
 

@@ -48,6 +48,9 @@ function ipaSection(ws: string): { sec: HTMLElement; done: Promise<void> } {
       body.replaceChildren(
         h('p', { class: 'summary' }, t('dash.pairs', { n: d.ipaHeatmap.pairCount, h: d.ipaHeatmap.maxHops })),
         h(
+          'div',
+          { class: 'scroll' },
+          h(
           'table',
           { class: 'heatmap ipa' },
           h('caption', { class: 'sr-only' }, t('dash.ipa')),
@@ -88,6 +91,7 @@ function ipaSection(ws: string): { sec: HTMLElement; done: Promise<void> } {
               ),
             ),
           ),
+        ),
         ),
         legend(),
       );

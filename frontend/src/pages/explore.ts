@@ -104,10 +104,14 @@ route('/w/:ws/assets', 'assets.title', async ({ main, params, query }) => {
     summary,
     rows.length
       ? h(
-          'table',
-          { class: 'data' },
-          h('thead', null, h('tr', null, [t('col.id'), t('col.name'), t('col.component'), t('col.layers'), t('col.importance'), t('col.category'), t('col.owner')].map((c) => h('th', { scope: 'col' }, c)))),
-          tbody,
+          'div',
+          { class: 'scroll' },
+          h(
+            'table',
+            { class: 'data' },
+            h('thead', null, h('tr', null, [t('col.id'), t('col.name'), t('col.component'), t('col.layers'), t('col.importance'), t('col.category'), t('col.owner')].map((c) => h('th', { scope: 'col' }, c)))),
+            tbody,
+          ),
         )
       : null,
     more,
@@ -277,10 +281,14 @@ route('/w/:ws/threats/:id', 'threats.title', async ({ main, params }) => {
       b.assets.totalCount === 0
         ? h('p', { class: 'note' }, t('threat.none'))
         : h(
-            'table',
-            { class: 'data' },
-            h('thead', null, h('tr', null, [t('col.asset'), t('col.risk'), t('col.hops'), t('col.path'), ''].map((c) => h('th', { scope: 'col' }, c)))),
-            tbody,
+            'div',
+            { class: 'scroll' },
+            h(
+              'table',
+              { class: 'data' },
+              h('thead', null, h('tr', null, [t('col.asset'), t('col.risk'), t('col.hops'), t('col.path'), ''].map((c) => h('th', { scope: 'col' }, c)))),
+              tbody,
+            ),
           ),
       more,
     ),
@@ -443,6 +451,9 @@ route('/w/:ws/reach/:asset/:threat', 'reach.graph', async ({ main, params }) => 
       { class: 'card' },
       h('h2', null, t('reach.hops')),
       h(
+        'div',
+        { class: 'scroll' },
+        h(
         'table',
         { class: 'data hops' },
         h('thead', null, h('tr', null, [t('col.node'), t('col.status'), t('col.coverage'), t('reach.covering'), t('reach.gaps')].map((c) => h('th', { scope: 'col' }, c)))),
@@ -477,6 +488,7 @@ route('/w/:ws/reach/:asset/:threat', 'reach.graph', async ({ main, params }) => 
             ),
           ),
         ),
+      ),
       ),
     ),
   );
