@@ -140,6 +140,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 func (s *Store) connError(err error) error {
 	var nerr *neo4j.Neo4jError
 	switch {
+	case errors.As(err, &nerr) && nerr.Code == "Neo.ClientError.Security.Unauthorized" && s.cfg.Username == "":
+		return fmt.Errorf("neo4jstore: Neo4j at %s requires authentication: set NEO4J_USERNAME and NEO4J_PASSWORD: %w", s.cfg.URI, err)
 	case errors.As(err, &nerr) && nerr.Code == "Neo.ClientError.Security.Unauthorized":
 		return fmt.Errorf("neo4jstore: Neo4j at %s rejected the credentials of user %q (check NEO4J_USERNAME / NEO4J_PASSWORD): %w", s.cfg.URI, s.cfg.Username, err)
 	case errors.As(err, &nerr) && nerr.Code == "Neo.ClientError.Database.DatabaseNotFound":
