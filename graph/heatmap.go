@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 	"strings"
@@ -169,6 +170,20 @@ func (a *Analyzer) HeatmapCPSF(ctx context.Context, ws string, maxHops int) (*CP
 	if err != nil {
 		return nil, err
 	}
+	return a.CPSFFromPairs(ctx, env, maxHops, func(yield func(string, Score) bool) {
+		for _, p := range pairs {
+			if !yield(p.Asset, p.Score) {
+				return
+			}
+		}
+	})
+}
+
+// CPSFFromPairs computes the CPSF map from (asset, score) pairs already
+// computed for env's workspace (as Pairs returns them), so a caller that
+// holds the pairs does not walk the workspace again.
+func (a *Analyzer) CPSFFromPairs(ctx context.Context, env *Env, maxHops int, pairs iter.Seq2[string, Score]) (*CPSFHeatmap, error) {
+	ws := env.Workspace.ID
 	var all []Cell
 	for _, l := range Layers {
 		for _, c := range Components {
@@ -221,14 +236,14 @@ func (a *Analyzer) HeatmapCPSF(ctx context.Context, ws string, maxHops int) (*CP
 			h.Cells[i].Coverage = sums[i] / float64(h.Cells[i].Assessed)
 		}
 	}
-	for _, p := range pairs {
-		for _, c := range cellsOf[p.Asset] {
+	for asset, sc := range pairs {
+		for _, c := range cellsOf[asset] {
 			c.Pairs++
-			if p.Score.Risk > c.MaxRisk {
-				c.MaxRisk = p.Score.Risk
-				c.Band = p.Score.Band
+			if sc.Risk > c.MaxRisk {
+				c.MaxRisk = sc.Risk
+				c.Band = sc.Band
 			}
-			if p.Score.Band == BandHigh {
+			if sc.Band == BandHigh {
 				c.HighPairs++
 			}
 		}
