@@ -39,7 +39,7 @@ func expandQuery(dir graph.Direction, parents bool) string {
 	out, in := flowTypes(dir)
 	ret := "RETURN n.id AS p, m.id AS id, elementId(m) AS e"
 	if !parents {
-		ret = "RETURN DISTINCT m.id AS id, elementId(m) AS e"
+		ret = "RETURN DISTINCT elementId(m) AS e"
 	}
 	return `UNWIND $frontier AS f
 		MATCH (n) WHERE elementId(n) = f
@@ -120,9 +120,9 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 		return nil
 	}
 	lv.sort()
-	visited := make(map[string]bool, len(lv.facts))
-	for _, f := range lv.facts {
-		visited[f.ID] = true
+	visited := make(map[string]bool, len(lv.eids)) // by element ID
+	for _, e := range lv.eids {
+		visited[e] = true
 	}
 	for depth := 0; ; depth++ {
 		if err := ctx.Err(); err != nil {
@@ -179,16 +179,20 @@ func (lv *walkLevel) sort() {
 func (s *Store) expand(ctx context.Context, ws, version, q string, frontier []string, visited map[string]bool) (*walkLevel, error) {
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		lv := &walkLevel{parents: map[string][]string{}}
-		elem := map[string]string{}
+		elem := map[string]bool{}
 		err := chunks(frontier, s.batch, func(b []string) error {
 			recs, err := run(ctx, tx, q, map[string]any{"ws": ws, "frontier": b})
 			for _, r := range recs {
-				id := recStr(r, "id")
-				if visited[id] {
+				e := recStr(r, "e")
+				if visited[e] {
 					continue
 				}
-				elem[id] = recStr(r, "e")
+				if !elem[e] {
+					elem[e] = true
+					lv.eids = append(lv.eids, e)
+				}
 				if p := recStr(r, "p"); p != "" {
+					id := recStr(r, "id")
 					lv.parents[id] = append(lv.parents[id], p)
 				}
 			}
@@ -196,9 +200,6 @@ func (s *Store) expand(ctx context.Context, ws, version, q string, frontier []st
 		})
 		if err != nil || len(elem) == 0 {
 			return lv, err
-		}
-		for _, e := range elem {
-			lv.eids = append(lv.eids, e)
 		}
 		lv.facts, err = s.factsOf(ctx, tx, ws, version, lv.eids)
 		return lv, err
@@ -208,8 +209,8 @@ func (s *Store) expand(ctx context.Context, ws, version, q string, frontier []st
 	}
 	lv := out.(*walkLevel)
 	lv.sort()
-	for _, f := range lv.facts {
-		visited[f.ID] = true
+	for _, e := range lv.eids {
+		visited[e] = true
 	}
 	for id, ps := range lv.parents {
 		slices.Sort(ps)
