@@ -7,8 +7,9 @@ import (
 	"text/tabwriter"
 
 	"cpsfgraph/catalog"
+	"cpsfgraph/catalog/demo"
 	"cpsfgraph/graph"
-	"cpsfgraph/internal/demo"
+	"cpsfgraph/importers"
 )
 
 func runDemo(ctx context.Context, env *cli, args []string) error {
@@ -27,12 +28,14 @@ func runDemo(ctx context.Context, env *cli, args []string) error {
 		return err
 	}
 	defer st.Close()
-	rep, err := demo.Load(ctx, st)
+	// The demo goes through the consultant's own path: the importers read
+	// the demo client's workbooks (catalog/demo).
+	rep, err := demo.Load(ctx, st, importers.Options{})
 	if err != nil {
 		return err
 	}
-	tot := rep.Total()
-	fmt.Fprintf(env.stdout, "Loaded workspace %q into %s: %d created, %d updated, %d unchanged, %d removed.\n", demo.WorkspaceID, storeURI, tot.Created, tot.Updated, tot.Unchanged, tot.Removed)
+	rows, _, tot := rep.Totals()
+	fmt.Fprintf(env.stdout, "Loaded workspace %q into %s from %d workbooks (%d rows): %d created, %d updated, %d unchanged, %d removed.\n", demo.WorkspaceID, storeURI, len(rep.Files), rows, tot.Created, tot.Updated, tot.Unchanged, tot.Removed)
 	cat, err := st.Catalog(ctx)
 	if err != nil {
 		return err

@@ -44,7 +44,9 @@ type cli struct {
 func commands() []command {
 	return []command{
 		{"demo", "load the demo workspace and print its top risks", runDemo},
+		{"import", "import workbooks: catalogs, asset registers, suppliers, control status", runImport},
 		{"query", "query the graph: reach, blast, heatmap", runQuery},
+		{"export", "export heat-maps as XLSX, SVG, PNG or a PDF one-pager", runExport},
 		{"serve", "serve the HTTP endpoints", runServe},
 		{"migrate", "upgrade a store to this binary's schema", runMigrate},
 		{"version", "print the version", runVersion},

@@ -58,7 +58,7 @@ func openStore(ctx context.Context, env *cli, o *storeOptions, create bool) (gra
 		}
 		if !create {
 			if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-				return nil, fmt.Errorf("store file %s does not exist: run 'cpsfgraph demo' or import data first", path)
+				return nil, fmt.Errorf("store file %s does not exist: run 'cpsfgraph demo' or import data first: %w", path, fs.ErrNotExist)
 			}
 		}
 		return memstore.Open(path)
