@@ -32,3 +32,16 @@ if [ -n "$neo" ]; then
 	go test -count=1 -p 1 -timeout 20m $neo
 fi
 go test -count=1 -race -timeout 10m ./graph/memstore/ ./graph/
+
+# The web UI: the committed build matches its sources (and its unit tests
+# pass), then the end-to-end tests in headless Chromium. CI requires both;
+# elsewhere they run when Node and Chromium are present.
+if command -v npm >/dev/null 2>&1 && [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+	frontend/check-dist.sh
+	frontend/e2e/run.sh
+elif [ "${CI:-}" = true ]; then
+	echo "test.sh: CI needs npm and Chromium for the UI tests" >&2
+	exit 1
+else
+	echo "test.sh: skipping the UI tests (no npm or no Chromium)" >&2
+fi
