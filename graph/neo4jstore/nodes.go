@@ -38,7 +38,7 @@ func encAsset(a *graph.Asset, ws, tx string) map[string]any {
 		graph.PropID: a.ID, "name": a.Name, "component": string(a.Component), "layers": listParam(a.Layers),
 		"c": a.C, "i": a.I, "a": a.A, "importance": a.Importance, "category": a.Category, "media": a.Media,
 		"owner": a.Owner, "personalInfo": listParam(a.PersonalInfo), "exposure": listParam(a.Exposure),
-		propHash: assetHash(a), propText: assetText(a), propImp: a.EffectiveImportance(),
+		propHash: assetHash(a), propText: assetText(a), propImp: a.EffectiveImportance(), propIDKey: idKey(a.ID),
 	}, a.Stamp, ws, "")
 }
 

@@ -3,7 +3,9 @@ package neo4jstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -85,6 +87,30 @@ func TestSchemaVersion(t *testing.T) {
 	// Open again: idempotent.
 	openCfg(t, cfg)
 
+	// A version-1 store (assets without idKey): upgraded by Open, and the
+	// asset pages work again.
+	if err := s.PutWorkspace(ctx, graph.Workspace{ID: "w"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Write(ctx, graph.WriteSpec{Workspace: "w", Source: "s", Run: "r"}, func(put func(graph.Batch) error) error {
+		return put(graph.Batch{Assets: []graph.Asset{{ID: "x1", Component: graph.Data}, {ID: "x2", Component: graph.Data}}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cypher(t, cfg, "MATCH (a:Asset) REMOVE a.idKey", nil)
+	cypher(t, cfg, "MATCH (n:CpsfgraphSchema) SET n.version = 1", nil)
+	s1 := openCfg(t, cfg)
+	if v, err := s1.StoredSchemaVersion(ctx); err != nil || v != neo4jstore.SchemaVersion {
+		t.Errorf("store upgraded from version 1: schema version %d, %v; want %d", v, err, neo4jstore.SchemaVersion)
+	}
+	if page, err := s1.Assets(ctx, "w", graph.AssetQuery{After: "x1"}); err != nil || len(page.Assets) != 1 || page.Assets[0].ID != "x2" {
+		t.Errorf("after the upgrade, Assets(after x1) = %+v, %v; want x2", page, err)
+	}
+	recs = cypher(t, cfg, "MATCH (a:Asset) WHERE a.idKey IS NULL RETURN count(*) AS n", nil)
+	if n, _ := recs[0].Get("n"); n.(int64) != 0 {
+		t.Errorf("upgrade left %d assets without idKey", n)
+	}
+
 	// Older store (written before versioning): upgraded by Open.
 	cypher(t, cfg, "MATCH (n:CpsfgraphSchema) DELETE n", nil)
 	cypher(t, cfg, "DROP CONSTRAINT cpsfgraph_Asset_key", nil)
@@ -98,9 +124,10 @@ func TestSchemaVersion(t *testing.T) {
 	}
 
 	// Newer store: refused, by Open and by Migrate.
-	cypher(t, cfg, "MATCH (n:CpsfgraphSchema) SET n.version = 3", nil)
+	newer := neo4jstore.SchemaVersion + 1
+	cypher(t, cfg, "MATCH (n:CpsfgraphSchema) SET n.version = $v", map[string]any{"v": newer})
 	_, err := neo4jstore.Open(ctx, cfg)
-	want := "store schema version 3 is newer than this binary's 1; upgrade cpsfgraph"
+	want := fmt.Sprintf("store schema version %d is newer than this binary's %d; upgrade cpsfgraph", newer, neo4jstore.SchemaVersion)
 	if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, neo4jstore.ErrNewerSchema) {
 		t.Errorf("Open on a newer store: error %v; want one saying %q", err, want)
 	}
@@ -108,10 +135,10 @@ func TestSchemaVersion(t *testing.T) {
 		t.Errorf("Migrate on a newer store: error %v; want one saying %q", err, want)
 	}
 	recs = cypher(t, cfg, "MATCH (n:CpsfgraphSchema) RETURN n.version AS v", nil)
-	if v, _ := recs[0].Get("v"); v.(int64) != 3 {
+	if v, _ := recs[0].Get("v"); v.(int64) != int64(newer) {
 		t.Errorf("refusal changed the stored version to %v", v)
 	}
-	cypher(t, cfg, "MATCH (n:CpsfgraphSchema) SET n.version = 1", nil)
+	cypher(t, cfg, "MATCH (n:CpsfgraphSchema) SET n.version = $v", map[string]any{"v": neo4jstore.SchemaVersion})
 }
 
 // TestRoutingURI opens the store with the cluster-routing scheme neo4j://
@@ -132,5 +159,42 @@ func TestRoutingURI(t *testing.T) {
 	ws, err := s.Workspaces(ctx)
 	if err != nil || len(ws) != 1 || ws[0].ID != "routed" {
 		t.Fatalf("Workspaces over %s = %+v, %v", cfg.URI, ws, err)
+	}
+}
+
+// TestAssetOrder: asset pages follow Go's byte order of IDs, as memstore,
+// also where Cypher's own string order (UTF-16 units) differs.
+func TestAssetOrder(t *testing.T) {
+	s := openEmpty(t)
+	ctx := context.Background()
+	if err := s.PutWorkspace(ctx, graph.Workspace{ID: "w"}); err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"b", "a\U0001F600", "a\uFFFD", "a", "A", "\u00e9"} // Go order: A a a\uFFFD a\U0001F600 b \u00e9
+	var assets []graph.Asset
+	for _, id := range ids {
+		assets = append(assets, graph.Asset{ID: id, Component: graph.Data})
+	}
+	if _, err := s.Write(ctx, graph.WriteSpec{Workspace: "w", Source: "s", Run: "r"}, func(put func(graph.Batch) error) error {
+		return put(graph.Batch{Assets: assets})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := slices.Sorted(slices.Values(ids))
+	var got []string
+	after := ""
+	for range ids {
+		page, err := s.Assets(ctx, "w", graph.AssetQuery{After: after, First: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Assets) != 1 {
+			break
+		}
+		after = page.Assets[0].ID
+		got = append(got, after)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("pages of one asset: %q, want %q", got, want)
 	}
 }

@@ -160,13 +160,13 @@ func (s *Store) Assets(ctx context.Context, ws string, q graph.AssetQuery) (grap
 			return page, invalidf("asset query: unknown component %q", q.Component)
 		}
 		p := map[string]any{"ws": ws, "layer": string(q.Layer), "component": string(q.Component), "org": q.Org,
-			"minImp": q.MinImportance, "text": strings.ToLower(q.Text), "after": q.After, "limit": q.First + 1}
+			"minImp": q.MinImportance, "text": strings.ToLower(q.Text), "after": idKey(q.After), "limit": q.First + 1}
 		recs, err := run(ctx, tx, "MATCH (a:"+assetLabel+" {workspace: $ws}) WHERE "+assetFilter+" RETURN count(a) AS n", p)
 		if err != nil {
 			return nil, err
 		}
 		page.Total = recInt(recs[0], "n")
-		list := "MATCH (a:" + assetLabel + " {workspace: $ws}) WHERE " + assetFilter + " AND a.id > $after RETURN properties(a) AS p ORDER BY a.id"
+		list := "MATCH (a:" + assetLabel + " {workspace: $ws}) WHERE " + assetFilter + " AND a." + propIDKey + " > $after RETURN properties(a) AS p ORDER BY a." + propIDKey
 		if q.First > 0 {
 			list += " LIMIT $limit"
 		}

@@ -13,7 +13,7 @@ import (
 
 // SchemaVersion is the version of the Neo4j layout this binary writes. It is
 // stored in the database on the one :CpsfgraphSchema node.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // ErrNewerSchema is wrapped by the error Open and Migrate return for a store
 // written by a newer cpsfgraph.
@@ -32,7 +32,8 @@ const (
 	propFw     = "framework" // control framework on status relationships
 	propCtl    = "control"   // control ID on status relationships
 	propKind   = "kind"
-	propFromID = "from" // mapping keys on catalog relationships
+	propIDKey  = "idKey" // the ID in an encoding whose Cypher order is Go's byte order (see idKey)
+	propFromID = "from"  // mapping keys on catalog relationships
 	propToID   = "to"
 )
 
@@ -56,7 +57,8 @@ func schemaStatements() []string {
 			fmt.Sprintf("CREATE CONSTRAINT cpsfgraph_%s_key IF NOT EXISTS FOR (n:%s) REQUIRE (n.workspace, n.id) IS UNIQUE", l, l),
 			fmt.Sprintf("CREATE INDEX cpsfgraph_%s_source IF NOT EXISTS FOR (n:%s) ON (n.workspace, n.source)", l, l))
 	}
-	stmts = append(stmts, "CREATE INDEX cpsfgraph_Asset_component IF NOT EXISTS FOR (n:"+string(graph.LabelAsset)+") ON (n.workspace, n.component)")
+	stmts = append(stmts, "CREATE INDEX cpsfgraph_Asset_component IF NOT EXISTS FOR (n:"+string(graph.LabelAsset)+") ON (n.workspace, n.component)",
+		"CREATE INDEX cpsfgraph_Asset_idKey IF NOT EXISTS FOR (n:"+string(graph.LabelAsset)+") ON (n.workspace, n."+propIDKey+")")
 	for _, t := range append(append([]graph.RelType(nil), graph.EdgeTypes...), statusRels...) {
 		stmts = append(stmts, fmt.Sprintf("CREATE INDEX cpsfgraph_%s_source IF NOT EXISTS FOR ()-[r:%s]-() ON (r.workspace, r.source)", t, t))
 	}
@@ -69,6 +71,44 @@ var migrations = []func(ctx context.Context, s *Store) error{
 	// 0 -> 1: the constraints and indexes of schemaStatements (created by
 	// ensureSchema just before); nothing to convert.
 	func(ctx context.Context, s *Store) error { return nil },
+	// 1 -> 2: assets get idKey, so that asset pages follow Go's byte order
+	// of IDs (Cypher compares strings by UTF-16 code units).
+	func(ctx context.Context, s *Store) error { return s.fillIDKeys(ctx) },
+}
+
+// idKey encodes id so that Cypher's string order on the result is the
+// byte order of id's UTF-8 encoding (Go's order): each byte becomes the
+// code point of the same value (U+0000..U+00FF, one UTF-16 unit each).
+func idKey(id string) string {
+	r := make([]rune, len(id))
+	for i := 0; i < len(id); i++ {
+		r[i] = rune(id[i])
+	}
+	return string(r)
+}
+
+// fillIDKeys sets idKey on the assets that lack it, in batches.
+func (s *Store) fillIDKeys(ctx context.Context) error {
+	for {
+		out, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			recs, err := run(ctx, tx, "MATCH (a:"+string(graph.LabelAsset)+") WHERE a."+propIDKey+" IS NULL RETURN elementId(a) AS e, a.id AS id LIMIT $limit",
+				map[string]any{"limit": s.batch})
+			if err != nil || len(recs) == 0 {
+				return 0, err
+			}
+			rows := make([]map[string]any, len(recs))
+			for i, r := range recs {
+				rows[i] = map[string]any{"e": recStr(r, "e"), "k": idKey(recStr(r, "id"))}
+			}
+			return len(rows), exec(ctx, tx, "UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r.e SET a."+propIDKey+" = r.k", map[string]any{"rows": rows})
+		})
+		if err != nil {
+			return err
+		}
+		if out.(int) == 0 {
+			return nil
+		}
+	}
 }
 
 func init() {
