@@ -73,15 +73,21 @@ func (s *Store) readWS(ctx context.Context, ws string, work func(tx neo4j.Manage
 
 // node reads one node of label by ID, or a *graph.NotFoundError.
 func (s *Store) node(ctx context.Context, ws, id string, label graph.Label, kind graph.NodeKind) (props, error) {
-	out, err := s.readWS(ctx, ws, func(tx neo4j.ManagedTransaction) (any, error) {
-		recs, err := run(ctx, tx, "MATCH (n:"+string(label)+" {workspace: $ws, id: $id}) RETURN properties(n) AS p", map[string]any{"ws": ws, "id": id})
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		// One query: no row = no workspace; a null node = no such node.
+		recs, err := run(ctx, tx, "MATCH (w:"+workspaceLabel+" {id: $ws}) OPTIONAL MATCH (n:"+string(label)+" {workspace: $ws, id: $id}) RETURN properties(n) AS p",
+			map[string]any{"ws": ws, "id": id})
 		if err != nil {
 			return nil, err
 		}
 		if len(recs) == 0 {
+			return nil, &graph.NotFoundError{Kind: "workspace", ID: ws}
+		}
+		p := recProps(recs[0], "p")
+		if p == nil {
 			return nil, &graph.NotFoundError{Kind: string(kind), ID: id, In: ws}
 		}
-		return recProps(recs[0], "p"), nil
+		return p, nil
 	})
 	if err != nil {
 		return nil, err

@@ -80,23 +80,35 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 		}
 		return invalidf("walk: unknown direction %d", spec.Dir)
 	}
-	// Level 0: the starts.
+	// Level 0: the starts, with the workspace's data version (one query
+	// for up to a batch of starts).
 	var version string
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		var err error
-		if version, err = wsVersion(ctx, tx, ws); err != nil {
-			return nil, err
-		}
 		ids := slices.Compact(slices.Sorted(slices.Values(spec.Starts)))
 		lv := &walkLevel{}
 		elem := map[string]string{}
-		err = chunks(ids, s.batch, func(b []string) error {
-			recs, err := run(ctx, tx, "UNWIND $ids AS id OPTIONAL MATCH (o:"+orgLabel+" {workspace: $ws, id: id}) OPTIONAL MATCH (a:"+assetLabel+" {workspace: $ws, id: id})"+
-				" WITH id, coalesce(o, a) AS n WHERE n IS NOT NULL RETURN id, elementId(n) AS e", map[string]any{"ws": ws, "ids": b})
-			for _, r := range recs {
-				elem[recStr(r, "id")] = recStr(r, "e")
+		if len(ids) == 0 {
+			var err error
+			version, err = wsVersion(ctx, tx, ws)
+			return lv, err
+		}
+		err := chunks(ids, s.batch, func(b []string) error {
+			recs, err := run(ctx, tx, "MATCH (w:"+workspaceLabel+" {id: $ws}) WITH w UNWIND $ids AS id "+
+				"OPTIONAL MATCH (o:"+orgLabel+" {workspace: $ws, id: id}) OPTIONAL MATCH (a:"+assetLabel+" {workspace: $ws, id: id}) "+
+				"RETURN coalesce(w.version, '') AS v, id, elementId(coalesce(o, a)) AS e", map[string]any{"ws": ws, "ids": b})
+			if err != nil {
+				return err
 			}
-			return err
+			if len(recs) == 0 {
+				return &graph.NotFoundError{Kind: "workspace", ID: ws}
+			}
+			for _, r := range recs {
+				version = recStr(r, "v")
+				if e := recStr(r, "e"); e != "" {
+					elem[recStr(r, "id")] = e
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			return nil, err
