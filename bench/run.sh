@@ -24,6 +24,9 @@ heat_n=${HEAT_N:-3}
 count=${COUNT:-2}
 import_n=${IMPORT_N:-2}
 export CPSF_BENCH_ASSETS=${CPSF_BENCH_ASSETS:-100000}
+# The cpsfgraph binary sets this soft memory limit unless GOMEMLIMIT is set
+# (cmd/cpsfgraph/main.go); measure under the same setting.
+export GOMEMLIMIT=${GOMEMLIMIT:-350MiB}
 
 echo "cpsfgraph benchmarks: $CPSF_BENCH_ASSETS assets, $(nproc) cores, $(go version | cut -d' ' -f3), raw output $raw"
 go test -c -o "$out/bench.test" ./bench/
