@@ -48,7 +48,8 @@ func commands() []command {
 		{"import", "import workbooks: catalogs, asset registers, suppliers, control status", runImport},
 		{"query", "query the graph: reach, blast, heatmap", runQuery},
 		{"export", "export heat-maps as XLSX, SVG, PNG or a PDF one-pager", runExport},
-		{"serve", "serve the HTTP endpoints", runServe},
+		{"serve", "serve the GraphQL API, the web UI and exports", runServeAPI},
+		{"token", "issue, list or revoke API tokens", runToken},
 		{"migrate", "upgrade a store to this binary's schema", runMigrate},
 		{"version", "print the version", runVersion},
 	}

@@ -213,40 +213,61 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 }
 
-func TestServeHealthz(t *testing.T) {
-	uri := "file:" + filepath.Join(t.TempDir(), "serve.db")
+func TestServeAPI(t *testing.T) {
+	uri := demoStore(t)
+	code, token, errs := cpsf(t, context.Background(), "token", "issue", "--store", uri, "--workspace", "demo", "--role", "viewer", "--name", "test")
+	token = strings.TrimSpace(token)
+	if code != 0 || !strings.HasPrefix(token, "cpsf_") {
+		t.Fatalf("token issue: exit %d %q %s", code, token, errs)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errb syncBuf
 	env := &cli{stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
 	done := make(chan int)
 	go func() { done <- run(ctx, env, []string{"serve", "--addr", "127.0.0.1:0", "--store", uri}) }()
 	var addr string
-	for i := 0; i < 200 && addr == ""; i++ {
-		if m := regexp.MustCompile(`http://(\S+)`).FindStringSubmatch(out.String()); m != nil {
+	re := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)`)
+	for i := 0; i < 500 && addr == ""; i++ {
+		if m := re.FindStringSubmatch(out.String() + errb.String()); m != nil {
 			addr = m[1]
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	if addr == "" {
 		cancel()
-		t.Fatalf("server did not start: %s", errb.String())
+		t.Fatalf("server did not start: %s %s", out.String(), errb.String())
 	}
-	resp, err := http.Get("http://" + addr + "/healthz")
-	if err != nil {
-		t.Fatal(err)
+	get := func(path string, hdr map[string]string, body string) (int, string) {
+		method := "GET"
+		var rd io.Reader
+		if body != "" {
+			method, rd = "POST", strings.NewReader(body)
+		}
+		req, _ := http.NewRequest(method, "http://"+addr+path, rd)
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(body), `"ok"`) {
-		t.Errorf("healthz: %d %s", resp.StatusCode, body)
+	if c, b := get("/healthz", nil, ""); c != 200 || !strings.Contains(b, "ok") {
+		t.Errorf("healthz: %d %s", c, b)
 	}
-	resp, err = http.Get("http://" + addr + "/graphql")
-	if err != nil {
-		t.Fatal(err)
+	q := `{"query":"{ threatsReaching(workspace:\"demo\", asset:\"D-DRAWINGS\") { threats { threat { id } score { risk } } } }"}`
+	if c, b := get("/graphql", map[string]string{"Content-Type": "application/json"}, q); c != 401 || !strings.Contains(b, "UNAUTHENTICATED") {
+		t.Errorf("no token: %d %s", c, b)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNotFound {
-		t.Errorf("/graphql: %d, want 404 until the API exists", resp.StatusCode)
+	c, b := get("/graphql", map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + token}, q)
+	if c != 200 || !strings.Contains(b, "IPA10-2026-01") {
+		t.Errorf("with token: %d %s", c, b)
+	}
+	if c, b := get("/w/demo", nil, ""); c != 200 || !strings.Contains(b, "<div id=\"app\">") {
+		t.Errorf("UI: %d", c)
 	}
 	cancel()
 	select {
@@ -254,7 +275,11 @@ func TestServeHealthz(t *testing.T) {
 		if code != 0 {
 			t.Errorf("serve exit %d: %s", code, errb.String())
 		}
-	case <-time.After(15 * time.Second):
+	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not shut down")
+	}
+	code, _, errs = cpsf(t, context.Background(), "serve", "--dev", "--addr", "0.0.0.0:0", "--store", uri)
+	if code != 2 || !strings.Contains(errs, "loopback") {
+		t.Errorf("--dev on a public address: exit %d %q", code, errs)
 	}
 }
