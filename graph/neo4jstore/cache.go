@@ -137,7 +137,7 @@ func (s *Store) factsOf(ctx context.Context, tx neo4j.ManagedTransaction, ws, ve
 	var gotE []string
 	var gotF []graph.NodeFacts
 	err := chunks(missing, s.batch, func(b []string) error {
-		recs, err := run(ctx, tx, factsByElementID+factsTail, map[string]any{"ids": b})
+		recs, err := run(ctx, tx, factsByElementID+factsTail, map[string]any{"ids": b, "ws": ws})
 		for _, r := range recs {
 			e := recStr(r, "e")
 			f := nodeFacts(r)

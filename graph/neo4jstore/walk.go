@@ -42,7 +42,7 @@ func expandQuery(dir graph.Direction, parents bool) string {
 		ret = "RETURN DISTINCT elementId(m) AS e"
 	}
 	return `UNWIND $frontier AS f
-		MATCH (n) WHERE elementId(n) = f
+		MATCH (n) WHERE elementId(n) = f AND n.workspace = $ws
 		CALL (n) {
 			MATCH (n)-[:` + strings.Join(out, "|") + `]->(m) RETURN m
 			UNION
@@ -58,7 +58,7 @@ var expandQueries = map[graph.Direction][2]string{
 	graph.Upstream:   {expandQuery(graph.Upstream, false), expandQuery(graph.Upstream, true)},
 }
 
-const factsByElementID = "UNWIND $ids AS e MATCH (n) WHERE elementId(n) = e"
+const factsByElementID = "UNWIND $ids AS e MATCH (n) WHERE elementId(n) = e AND n.workspace = $ws"
 
 // Walk walks compromise flows breadth-first from spec.Starts, one query per
 // level bounded by spec.MaxHops (never a variable-length path), and calls

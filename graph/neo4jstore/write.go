@@ -331,8 +331,8 @@ func (w *writer) lookupEdges(ctx context.Context) error {
 	keys := w.t.edgeOrder
 	for typ, rows := range w.edgeRows(keys, nil) {
 		recs, err := w.batched(ctx, `UNWIND $rows AS r
-			MATCH (a) WHERE elementId(a) = r.a
-			MATCH (b) WHERE elementId(b) = r.b
+			MATCH (a) WHERE elementId(a) = r.a AND a.workspace = $ws
+			MATCH (b) WHERE elementId(b) = r.b AND b.workspace = $ws
 			MATCH (a)-[:`+string(typ)+`]->(b)
 			RETURN DISTINCT r.i AS i`, rows, nil)
 		if err != nil {
@@ -370,7 +370,7 @@ func (w *writer) lookupStatuses(ctx context.Context) error {
 	keys := w.t.statusOrder
 	rows := w.statusRows(keys, func(graph.StatusKey) bool { return true })
 	recs, err := w.batched(ctx, `UNWIND $rows AS r
-		MATCH (n) WHERE elementId(n) = r.n
+		MATCH (n) WHERE elementId(n) = r.n AND n.workspace = $ws
 		MATCH (n)-[s:`+statusTypes()+`]->(c:`+string(graph.LabelControl)+` {framework: r.fw, id: r.cid})
 		RETURN r.i AS i, s.`+propHash+` AS h`, rows, nil)
 	if err != nil {
@@ -418,7 +418,7 @@ func (w *writer) putNodes(ctx context.Context) error {
 			}
 		}
 		if _, err := w.batched(ctx, `UNWIND $rows AS r
-			MATCH (x) WHERE elementId(x) = r.e
+			MATCH (x) WHERE elementId(x) = r.e AND x.workspace = $ws
 			`+setKeepFirstSeen, existing, now); err != nil {
 			return err
 		}
@@ -452,8 +452,8 @@ func (w *writer) putEdges(ctx context.Context) error {
 	enc := func(k graph.EdgeKey) map[string]any { return encEdge(t.edges[k], w.ws, w.txID) }
 	for typ, rows := range w.edgeRows(existing, enc) {
 		if _, err := w.batched(ctx, `UNWIND $rows AS r
-			MATCH (a) WHERE elementId(a) = r.a
-			MATCH (b) WHERE elementId(b) = r.b
+			MATCH (a) WHERE elementId(a) = r.a AND a.workspace = $ws
+			MATCH (b) WHERE elementId(b) = r.b AND b.workspace = $ws
 			MATCH (a)-[x:`+string(typ)+`]->(b)
 			`+setKeepFirstSeen, rows, now); err != nil {
 			return err
@@ -461,8 +461,8 @@ func (w *writer) putEdges(ctx context.Context) error {
 	}
 	for typ, rows := range w.edgeRows(fresh, enc) {
 		if _, err := w.batched(ctx, `UNWIND $rows AS r
-			MATCH (a) WHERE elementId(a) = r.a
-			MATCH (b) WHERE elementId(b) = r.b
+			MATCH (a) WHERE elementId(a) = r.a AND a.workspace = $ws
+			MATCH (b) WHERE elementId(b) = r.b AND b.workspace = $ws
 			CREATE (a)-[x:`+string(typ)+`]->(b)
 			`+setNewFirstSeen, rows, now); err != nil {
 			return err
@@ -486,13 +486,13 @@ func (w *writer) putStatuses(ctx context.Context, kinds *nodeKinds) error {
 			}
 			rel := string(statusRel(isOrg))
 			q := `UNWIND $rows AS r
-				MATCH (n) WHERE elementId(n) = r.n
+				MATCH (n) WHERE elementId(n) = r.n AND n.workspace = $ws
 				MATCH (c:` + string(graph.LabelControl) + ` {framework: r.fw, id: r.cid})
 				CREATE (n)-[x:` + rel + `]->(c)
 				` + setNewFirstSeen
 			if old {
 				q = `UNWIND $rows AS r
-				MATCH (n) WHERE elementId(n) = r.n
+				MATCH (n) WHERE elementId(n) = r.n AND n.workspace = $ws
 				MATCH (n)-[x:` + rel + `]->(c:` + string(graph.LabelControl) + ` {framework: r.fw, id: r.cid})
 				` + setKeepFirstSeen
 			}
@@ -517,8 +517,8 @@ func (w *writer) removeEdges(ctx context.Context) (int, error) {
 	n := 0
 	for typ, rows := range w.edgeRows(keys, nil) {
 		recs, err := w.batched(ctx, `UNWIND $rows AS r
-			MATCH (a) WHERE elementId(a) = r.a
-			MATCH (b) WHERE elementId(b) = r.b
+			MATCH (a) WHERE elementId(a) = r.a AND a.workspace = $ws
+			MATCH (b) WHERE elementId(b) = r.b AND b.workspace = $ws
 			MATCH (a)-[e:`+string(typ)+`]->(b)
 			DELETE e
 			RETURN count(*) AS n`, rows, nil)
@@ -536,7 +536,7 @@ func (w *writer) removeStatuses(ctx context.Context) (int, error) {
 	t := w.t
 	rows := w.statusRows(t.statusOrder, func(k graph.StatusKey) bool { _, old := w.oldStat[k]; return t.statuses[k] == nil && old })
 	recs, err := w.batched(ctx, `UNWIND $rows AS r
-		MATCH (n) WHERE elementId(n) = r.n
+		MATCH (n) WHERE elementId(n) = r.n AND n.workspace = $ws
 		MATCH (n)-[s:`+statusTypes()+`]->(c:`+string(graph.LabelControl)+` {framework: r.fw, id: r.cid})
 		DELETE s
 		RETURN count(*) AS n`, rows, nil)
@@ -600,7 +600,7 @@ func (w *writer) sweep(ctx context.Context, rep *graph.WriteReport, swept map[st
 	isStatus := map[string]bool{string(graph.RelImplements): true, string(graph.RelProtectedBy): true}
 	seenRel := map[string]bool{}
 	recs, err := w.batched(ctx, `UNWIND $rows AS r
-		MATCH (n) WHERE elementId(n) = r.e
+		MATCH (n) WHERE elementId(n) = r.e AND n.workspace = $ws
 		MATCH (n)-[x]-()
 		WITH DISTINCT x
 		RETURN elementId(x) AS x, type(x) AS t, startNode(x).id AS from, endNode(x).id AS to,
@@ -631,7 +631,7 @@ func (w *writer) sweep(ctx context.Context, rep *graph.WriteReport, swept map[st
 		}
 	}
 	_, err = w.batched(ctx, `UNWIND $rows AS r
-		MATCH (n) WHERE elementId(n) = r.e
+		MATCH (n) WHERE elementId(n) = r.e AND n.workspace = $ws
 		DETACH DELETE n`, stale, nil)
 	return err
 }
