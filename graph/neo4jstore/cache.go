@@ -138,14 +138,16 @@ func (s *Store) factsOf(ctx context.Context, tx neo4j.ManagedTransaction, ws, ve
 	var gotF []graph.NodeFacts
 	err := chunks(missing, s.batch, func(b []string) error {
 		recs, err := run(ctx, tx, factsByElementID+factsTail, map[string]any{"ids": b, "ws": ws})
-		for _, r := range recs {
-			e := recStr(r, "e")
-			f := nodeFacts(r)
-			out[at[e]] = f
-			gotE = append(gotE, e)
-			gotF = append(gotF, f)
+		if err != nil {
+			return err
 		}
-		return err
+		fs, es := nodeFacts(recs[0])
+		for i, e := range es {
+			out[at[e]] = fs[i]
+		}
+		gotE = append(gotE, es...)
+		gotF = append(gotF, fs...)
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -90,3 +90,15 @@ func recBool(r *neo4j.Record, k string) bool {
 	b, _ := v.(bool)
 	return b
 }
+
+// recStrs returns the string list k of a record.
+func recStrs(r *neo4j.Record, k string) []string {
+	v, _ := r.Get(k)
+	l, _ := v.([]any)
+	out := make([]string, 0, len(l))
+	for _, x := range l {
+		s, _ := x.(string)
+		out = append(out, s)
+	}
+	return out
+}

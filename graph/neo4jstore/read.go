@@ -25,35 +25,50 @@ func edgeTypes() string {
 	return strings.Join(ts, "|")
 }
 
-// factsTail, appended to a query that binds node n, returns what
-// NodeFacts needs: the node's properties, whether it is an organization,
+// factsTail, appended to a query that binds node n, returns in ONE record
+// (the driver's cost is per record) a list with what NodeFacts needs of
+// each node: the properties the facts use, whether it is an organization,
 // its element ID and its statuses.
 var factsTail = `
 	WITH DISTINCT n
 	OPTIONAL MATCH (n)-[s:` + statusTypes() + `]->()
 	WITH n, collect(properties(s)) AS ss
-	RETURN properties(n) AS p, n:` + orgLabel + ` AS org, elementId(n) AS e, ss`
+	RETURN collect({p: n{.id, .name, .component, .layers, .owner, .importance, .c, .i, .a}, org: n:` + orgLabel + `, e: elementId(n), ss: ss}) AS fs`
 
-// nodeFacts decodes one record of a factsTail query.
-func nodeFacts(r *neo4j.Record) graph.NodeFacts {
-	p := recProps(r, "p")
-	id := p.str(graph.PropID)
-	v, _ := r.Get("ss")
-	ss, _ := v.([]any)
+// nodeFacts decodes the list of a factsTail query: facts and element IDs.
+func nodeFacts(r *neo4j.Record) ([]graph.NodeFacts, []string) {
+	v, _ := r.Get("fs")
+	l, _ := v.([]any)
+	facts := make([]graph.NodeFacts, 0, len(l))
+	eids := make([]string, 0, len(l))
+	for _, x := range l {
+		m, _ := x.(map[string]any)
+		f, e := oneFacts(m)
+		facts = append(facts, f)
+		eids = append(eids, e)
+	}
+	return facts, eids
+}
+
+func oneFacts(m props) (graph.NodeFacts, string) {
+	p, _ := m["p"].(map[string]any)
+	id := props(p).str(graph.PropID)
+	ss, _ := m["ss"].([]any)
 	var sts []graph.ControlStatus
 	if len(ss) > 0 {
 		sts = make([]graph.ControlStatus, 0, len(ss))
 		for _, x := range ss {
-			m, _ := x.(map[string]any)
-			sts = append(sts, decStatus(id, m))
+			sm, _ := x.(map[string]any)
+			sts = append(sts, decStatus(id, sm))
 		}
 		slices.SortFunc(sts, func(a, b graph.ControlStatus) int { return a.Control.Compare(b.Control) })
 		sts = sts[:len(sts):len(sts)]
 	}
-	if recBool(r, "org") {
-		return graph.OrgFacts(decOrg(p), sts)
+	e := m.str("e")
+	if m.bool("org") {
+		return graph.OrgFacts(decOrg(p), sts), e
 	}
-	return graph.AssetFacts(decAsset(p), sts)
+	return graph.AssetFacts(decAsset(p), sts), e
 }
 
 func sortFacts(fs []graph.NodeFacts) {
@@ -315,23 +330,19 @@ func (s *Store) Entries(ctx context.Context, ws string, cells []graph.Cell) ([]g
 		}
 		var eids []string
 		if len(rows) > 0 {
-			recs, err := run(ctx, tx, "UNWIND $cells AS c MATCH (n:"+assetLabel+" {workspace: $ws, component: c.component}) WHERE c.layer IN n.layers RETURN DISTINCT elementId(n) AS e",
+			recs, err := run(ctx, tx, "UNWIND $cells AS c MATCH (n:"+assetLabel+" {workspace: $ws, component: c.component}) WHERE c.layer IN n.layers RETURN collect(DISTINCT elementId(n)) AS es",
 				map[string]any{"ws": ws, "cells": rows})
 			if err != nil {
 				return nil, err
 			}
-			for _, r := range recs {
-				eids = append(eids, recStr(r, "e"))
-			}
+			eids = append(eids, recStrs(recs[0], "es")...)
 		}
 		if orgs {
-			recs, err := run(ctx, tx, "MATCH (n:"+orgLabel+" {workspace: $ws}) RETURN elementId(n) AS e", map[string]any{"ws": ws})
+			recs, err := run(ctx, tx, "MATCH (n:"+orgLabel+" {workspace: $ws}) RETURN collect(elementId(n)) AS es", map[string]any{"ws": ws})
 			if err != nil {
 				return nil, err
 			}
-			for _, r := range recs {
-				eids = append(eids, recStr(r, "e"))
-			}
+			eids = append(eids, recStrs(recs[0], "es")...)
 		}
 		facts, err := s.factsOf(ctx, tx, ws, version, eids)
 		if err != nil {

@@ -37,9 +37,10 @@ func flowTypes(dir graph.Direction) (out, in []string) {
 // (upstream), one hop, with the frontier node it was reached from.
 func expandQuery(dir graph.Direction, parents bool) string {
 	out, in := flowTypes(dir)
-	ret := "RETURN n.id AS p, m.id AS id, elementId(m) AS e"
+	// Few records, big lists: the driver's cost is per record.
+	ret := "RETURN m.id AS id, elementId(m) AS e, collect(n.id) AS ps"
 	if !parents {
-		ret = "RETURN DISTINCT elementId(m) AS e"
+		ret = "RETURN collect(DISTINCT elementId(m)) AS es"
 	}
 	return `UNWIND $frontier AS f
 		MATCH (n) WHERE elementId(n) = f AND n.workspace = $ws
@@ -194,17 +195,29 @@ func (s *Store) expand(ctx context.Context, ws, version, q string, frontier []st
 		elem := map[string]bool{}
 		err := chunks(frontier, s.batch, func(b []string) error {
 			recs, err := run(ctx, tx, q, map[string]any{"ws": ws, "frontier": b})
+			add := func(e string) {
+				if !visited[e] && !elem[e] {
+					elem[e] = true
+					lv.eids = append(lv.eids, e)
+				}
+			}
 			for _, r := range recs {
+				if _, ok := r.Get("es"); ok { // without parents
+					for _, e := range recStrs(r, "es") {
+						add(e)
+					}
+					continue
+				}
 				e := recStr(r, "e")
 				if visited[e] {
 					continue
 				}
-				if !elem[e] {
-					elem[e] = true
-					lv.eids = append(lv.eids, e)
-				}
-				if p := recStr(r, "p"); p != "" {
-					id := recStr(r, "id")
+				add(e)
+				id := recStr(r, "id")
+				v, _ := r.Get("ps")
+				ps, _ := v.([]any)
+				for _, x := range ps {
+					p, _ := x.(string)
 					lv.parents[id] = append(lv.parents[id], p)
 				}
 			}
