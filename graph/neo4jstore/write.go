@@ -245,6 +245,21 @@ func (w *writer) apply(ctx context.Context) (graph.WriteReport, error) {
 	return rep, nil
 }
 
+// flat returns the maps of the "rows" lists of the records (queries that
+// return few records of big lists: the driver's cost is per record).
+func flat(recs []*neo4j.Record) []props {
+	var out []props
+	for _, r := range recs {
+		v, _ := r.Get("rows")
+		l, _ := v.([]any)
+		for _, x := range l {
+			m, _ := x.(map[string]any)
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 func countNode(c *graph.Counts, old map[string]string, id, hash string) {
 	switch h, ok := old[id]; {
 	case !ok:
@@ -287,19 +302,19 @@ func (w *writer) lookupNodes(ctx context.Context) error {
 		OPTIONAL MATCH (o:`+string(graph.LabelOrganization)+` {workspace: $ws, id: r.id})
 		OPTIONAL MATCH (a:`+string(graph.LabelAsset)+` {workspace: $ws, id: r.id})
 		WITH r, o, a WHERE o IS NOT NULL OR a IS NOT NULL
-		RETURN r.id AS id, elementId(o) AS oe, o.`+propHash+` AS oh, elementId(a) AS ae, a.`+propHash+` AS ah`, rows, nil)
+		RETURN collect({id: r.id, oe: elementId(o), oh: o.`+propHash+`, ae: elementId(a), ah: a.`+propHash+`}) AS rows`, rows, nil)
 	if err != nil {
 		return err
 	}
-	for _, r := range recs {
-		id := recStr(r, "id")
-		if e := recStr(r, "oe"); e != "" {
+	for _, r := range flat(recs) {
+		id := r.str("id")
+		if e := r.str("oe"); e != "" {
 			w.eid[id] = e
-			w.oldOrg[id] = recStr(r, "oh")
+			w.oldOrg[id] = r.str("oh")
 		}
-		if e := recStr(r, "ae"); e != "" {
+		if e := r.str("ae"); e != "" {
 			w.eid[id] = e
-			w.oldAsset[id] = recStr(r, "ah")
+			w.oldAsset[id] = r.str("ah")
 		}
 	}
 	return nil
@@ -334,12 +349,12 @@ func (w *writer) lookupEdges(ctx context.Context) error {
 			MATCH (a) WHERE elementId(a) = r.a AND a.workspace = $ws
 			MATCH (b) WHERE elementId(b) = r.b AND b.workspace = $ws
 			MATCH (a)-[:`+string(typ)+`]->(b)
-			RETURN DISTINCT r.i AS i`, rows, nil)
+			RETURN collect(DISTINCT {i: r.i}) AS rows`, rows, nil)
 		if err != nil {
 			return err
 		}
-		for _, r := range recs {
-			w.oldEdge[keys[recInt(r, "i")]] = true
+		for _, r := range flat(recs) {
+			w.oldEdge[keys[r.int("i")]] = true
 		}
 	}
 	return nil
@@ -372,12 +387,12 @@ func (w *writer) lookupStatuses(ctx context.Context) error {
 	recs, err := w.batched(ctx, `UNWIND $rows AS r
 		MATCH (n) WHERE elementId(n) = r.n AND n.workspace = $ws
 		MATCH (n)-[s:`+statusTypes()+`]->(c:`+string(graph.LabelControl)+` {framework: r.fw, id: r.cid})
-		RETURN r.i AS i, s.`+propHash+` AS h`, rows, nil)
+		RETURN collect({i: r.i, h: s.`+propHash+`}) AS rows`, rows, nil)
 	if err != nil {
 		return err
 	}
-	for _, r := range recs {
-		w.oldStat[keys[recInt(r, "i")]] = recStr(r, "h")
+	for _, r := range flat(recs) {
+		w.oldStat[keys[r.int("i")]] = r.str("h")
 	}
 	return nil
 }
@@ -425,12 +440,12 @@ func (w *writer) putNodes(ctx context.Context) error {
 		recs, err := w.batched(ctx, `UNWIND $rows AS r
 			CREATE (x:`+string(kind.label)+`)
 			`+setNewFirstSeen+`
-			RETURN r.id AS id, elementId(x) AS e`, fresh, now)
+			RETURN collect({id: r.id, e: elementId(x)}) AS rows`, fresh, now)
 		if err != nil {
 			return err
 		}
-		for _, r := range recs {
-			w.eid[recStr(r, "id")] = recStr(r, "e")
+		for _, r := range flat(recs) {
+			w.eid[r.str("id")] = r.str("e")
 		}
 	}
 	return nil
