@@ -93,9 +93,10 @@ type AssetReach struct {
 type Analyzer struct {
 	Store Store
 
-	mu  sync.Mutex
-	cat *Catalog // the catalog last indexed; a store returns the same
-	ix  *Index   // pointer until the catalog changes
+	mu    sync.Mutex
+	cat   *Catalog // the catalog last indexed; a store returns the same
+	ix    *Index   // pointer until the catalog changes
+	cache map[pairsKey]cachedPairs
 }
 
 // NewAnalyzer returns an analyzer over s.

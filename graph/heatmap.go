@@ -46,7 +46,54 @@ func (h *IPAHeatmap) Cell(importance, damage int) *IPACell {
 
 // Pairs computes every (threat, asset) pair of the workspace within maxHops,
 // sorted by threat, then asset.
+//
+// On a store that implements Versioned the result is cached per workspace
+// and maxHops until the store changes; the slice is shared, so callers must
+// not modify it.
 func (a *Analyzer) Pairs(ctx context.Context, env *Env, maxHops int) ([]Pair, error) {
+	v, ok := a.Store.(Versioned)
+	if !ok {
+		return a.pairs(ctx, env, maxHops)
+	}
+	ver, err := v.Version(ctx, env.Workspace.ID)
+	if err != nil {
+		return nil, err
+	}
+	key := pairsKey{env.Workspace.ID, maxHops}
+	a.mu.Lock()
+	c, hit := a.cache[key]
+	a.mu.Unlock()
+	if hit && c.version == ver && c.index == env.Index {
+		return c.pairs, nil
+	}
+	pairs, err := a.pairs(ctx, env, maxHops)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	if a.cache == nil || len(a.cache) >= maxCachedPairs {
+		a.cache = map[pairsKey]cachedPairs{}
+	}
+	a.cache[key] = cachedPairs{ver, env.Index, slices.Clip(pairs)}
+	a.mu.Unlock()
+	return slices.Clip(pairs), nil
+}
+
+// maxCachedPairs bounds the whole-workspace results the analyzer keeps.
+const maxCachedPairs = 8
+
+type pairsKey struct {
+	ws      string
+	maxHops int
+}
+
+type cachedPairs struct {
+	version string
+	index   *Index // the catalog the pairs were computed with
+	pairs   []Pair
+}
+
+func (a *Analyzer) pairs(ctx context.Context, env *Env, maxHops int) ([]Pair, error) {
 	var pairs []Pair
 	for _, t := range env.Threats() {
 		start := len(pairs)

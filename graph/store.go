@@ -229,3 +229,12 @@ type Store interface {
 	// Close flushes and releases the store.
 	Close() error
 }
+
+// Versioned is implemented by stores that can tell cheaply whether what an
+// analysis of a workspace reads has changed: Version returns a new value
+// after every write to the workspace or the catalog. The analyzer caches
+// whole-workspace pairs under it; a store that cannot tell does not
+// implement it and is never served from the cache.
+type Versioned interface {
+	Version(ctx context.Context, ws string) (string, error)
+}

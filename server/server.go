@@ -185,6 +185,30 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// Warm computes every workspace's whole-workspace analysis once, so the
+// first dashboard a user opens is served from the analyzer's cache (on a
+// store that implements graph.Versioned). It stops at ctx's end and logs
+// what it did; errors are logged, not returned: a cold cache is only slower.
+func (s *Server) Warm(ctx context.Context) {
+	wss, err := s.cfg.Store.Workspaces(ctx)
+	if err != nil {
+		s.log.Warn("warm-up: list workspaces", "err", err)
+		return
+	}
+	for _, w := range wss {
+		if ctx.Err() != nil {
+			return
+		}
+		start := time.Now()
+		h, err := s.resolver.Analyzer.HeatmapIPA(ctx, w.ID, graph.DefaultMaxHops)
+		if err != nil {
+			s.log.Warn("warm-up", "workspace", w.ID, "err", err)
+			continue
+		}
+		s.log.Info("warm-up", "workspace", w.ID, "pairs", h.Pairs, "ms", time.Since(start).Milliseconds())
+	}
+}
+
 // Auth returns the server's token store.
 func (s *Server) Auth() auth.Store { return s.auth }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"text/tabwriter"
 
@@ -52,6 +53,7 @@ func runDemo(ctx context.Context, env *cli, args []string) error {
 	if err != nil {
 		return err
 	}
+	pairs = slices.Clone(pairs) // sorted below; the analyzer's copy stays as it is
 	h := graph.NewIPAHeatmap(demo.WorkspaceID, graph.DefaultMaxHops, pairs)
 	bands := map[graph.Band]int{}
 	for _, c := range h.Cells {

@@ -91,6 +91,9 @@ func serveAPI(ctx context.Context, env *cli, st graph.Store, opt apiOptions) err
 	fmt.Fprintf(env.stdout, "listening on http://%s (UI at /, GraphQL and GraphiQL at /graphql)\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	warmCtx, stopWarm := context.WithCancel(ctx)
+	defer stopWarm()
+	go srv.Warm(warmCtx)
 	select {
 	case err := <-errc:
 		return err

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,6 +42,7 @@ var _ graph.Store = (*Store)(nil)
 type state struct {
 	cat *catalogState
 	ws  map[string]*wsState
+	gen uint64 // commits since the store was opened (graph.Versioned)
 }
 
 // New returns an empty store that lives in memory only.
@@ -52,6 +54,16 @@ func New() *Store {
 
 func emptyState() *state {
 	return &state{cat: newCatalogState(&graph.Catalog{}), ws: map[string]*wsState{}}
+}
+
+// Version implements graph.Versioned: it changes with every commit, so an
+// analysis cached under one version is current while the version is.
+func (s *Store) Version(ctx context.Context, ws string) (string, error) {
+	st, err := s.snap()
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatUint(st.gen, 10), nil
 }
 
 // snap returns the current snapshot, or ErrClosed.
@@ -77,6 +89,7 @@ func (s *Store) Close() error {
 // commit saves next and publishes it. Called with wmu held. When the save
 // fails before the file is replaced, nothing changes.
 func (s *Store) commit(next *state) error {
+	next.gen = s.cur.Load().gen + 1
 	if s.path != "" {
 		if err := save(s.path, next); err != nil {
 			var late *committedError
