@@ -43,6 +43,11 @@ type state struct {
 	cat *catalogState
 	ws  map[string]*wsState
 	gen uint64 // commits since the store was opened (graph.Versioned)
+	// catGen and wsGen are the commits that last changed the catalog and
+	// each workspace: a workspace's version moves only when it or the
+	// catalog changes.
+	catGen uint64
+	wsGen  map[string]uint64
 }
 
 // New returns an empty store that lives in memory only.
@@ -56,14 +61,15 @@ func emptyState() *state {
 	return &state{cat: newCatalogState(&graph.Catalog{}), ws: map[string]*wsState{}}
 }
 
-// Version implements graph.Versioned: it changes with every commit, so an
-// analysis cached under one version is current while the version is.
+// Version implements graph.Versioned: it changes with every commit that
+// touches the workspace or the catalog, so an analysis cached under one
+// version is current while the version is.
 func (s *Store) Version(ctx context.Context, ws string) (string, error) {
 	st, err := s.snap()
 	if err != nil {
 		return "", err
 	}
-	return strconv.FormatUint(st.gen, 10), nil
+	return strconv.FormatUint(st.catGen, 10) + "." + strconv.FormatUint(st.wsGen[ws], 10), nil
 }
 
 // snap returns the current snapshot, or ErrClosed.
@@ -89,7 +95,20 @@ func (s *Store) Close() error {
 // commit saves next and publishes it. Called with wmu held. When the save
 // fails before the file is replaced, nothing changes.
 func (s *Store) commit(next *state) error {
-	next.gen = s.cur.Load().gen + 1
+	prev := s.cur.Load()
+	next.gen = prev.gen + 1
+	next.catGen = prev.catGen
+	if next.cat != prev.cat {
+		next.catGen = next.gen
+	}
+	next.wsGen = make(map[string]uint64, len(next.ws))
+	for id, w := range next.ws {
+		if prev.ws[id] == w {
+			next.wsGen[id] = prev.wsGen[id]
+		} else {
+			next.wsGen[id] = next.gen
+		}
+	}
 	if s.path != "" {
 		if err := save(s.path, next); err != nil {
 			var late *committedError

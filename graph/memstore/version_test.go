@@ -34,6 +34,19 @@ func TestAnalyzerCacheFollowsWrites(t *testing.T) {
 		t.Fatalf("version moved without a write: %s -> %s", v1, v)
 	}
 
+	// A write to another workspace leaves this one's version alone.
+	if err := s.PutWorkspace(ctx, graph.Workspace{ID: "other"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Write(ctx, graph.WriteSpec{Workspace: "other", Source: "test", Run: "1"}, func(put func(graph.Batch) error) error {
+		return put(graph.Batch{Orgs: []graph.Org{{ID: "o", Name: "O", Role: graph.RoleSelf}}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.Version(ctx, demo.WorkspaceID); v != v1 {
+		t.Errorf("a write to another workspace moved the version: %s -> %s", v1, v)
+	}
+
 	// Implement every control the catalog has at every organization: the
 	// risks must fall, so the cached pairs must not be served.
 	cat, _ := s.Catalog(ctx)

@@ -18,25 +18,19 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"cpsfgraph/bench/synth"
-	"cpsfgraph/export"
 	"cpsfgraph/frontend"
 	"cpsfgraph/graph"
 	"cpsfgraph/graph/memstore"
-	"cpsfgraph/importers"
 	"cpsfgraph/server"
 	"cpsfgraph/server/auth"
-	"cpsfgraph/server/gql"
 )
 
 func main() {
@@ -79,7 +73,8 @@ func run(storePath, addr, out, register string, synthAssets int) error {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	as := auth.NewMemoryStore()
-	srv, err := server.New(server.Config{Store: st, Auth: as, Addr: ln.Addr().String(), Logger: log, Import: importWorkbook, Version: "e2e"})
+	// The same server `cpsfgraph serve` runs: API, exports and the UI.
+	srv, err := server.New(server.Config{Store: st, Auth: as, Addr: ln.Addr().String(), Logger: log, Version: "e2e", UI: frontend.Handler()})
 	if err != nil {
 		return err
 	}
@@ -105,16 +100,14 @@ func run(storePath, addr, out, register string, synthAssets int) error {
 		}
 		tokens[t.name] = secret
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/graphql", srv)
-	mux.Handle("/healthz", srv)
-	mux.Handle("GET /export/{file}", exportHandler(st, as))
-	mux.Handle("/", frontend.Handler())
+	// Like `cpsfgraph serve`, compute each workspace's analysis before the
+	// browser comes (serve does it in the background at start).
+	srv.Warm(ctx)
 	b, _ := json.MarshalIndent(map[string]any{"url": "http://" + ln.Addr().String(), "tokens": tokens}, "", "  ")
 	if err := os.WriteFile(out, b, 0o600); err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	hs := srv.HTTPServer()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	fmt.Println("e2e server on http://" + ln.Addr().String())
@@ -170,94 +163,6 @@ func loadSynth(ctx context.Context, st graph.Store, assets int) error {
 	}
 	fmt.Printf("loaded the synthetic enterprise (%d assets, %d relationships) in %s\n", len(b.Assets), len(b.Edges), time.Since(start).Round(time.Millisecond))
 	return nil
-}
-
-// importWorkbook adapts importers.Import to the GraphQL import mutation.
-func importWorkbook(ctx context.Context, s graph.Store, req gql.ImportRequest) (gql.ImportResult, error) {
-	// importers names the source after the file: give the temporary file
-	// the client's name.
-	dir, err := os.MkdirTemp("", "cpsf-import-")
-	if err != nil {
-		return gql.ImportResult{}, err
-	}
-	defer os.RemoveAll(dir)
-	name := filepath.Join(dir, filepath.Base(req.Name))
-	if err := os.Link(req.Path, name); err != nil {
-		b, rerr := os.ReadFile(req.Path)
-		if rerr != nil {
-			return gql.ImportResult{}, rerr
-		}
-		if err := os.WriteFile(name, b, 0o600); err != nil {
-			return gql.ImportResult{}, err
-		}
-	}
-	rep, err := importers.Import(ctx, s, importers.Options{Workspace: req.Workspace, DryRun: req.DryRun, Partial: req.Partial}, name)
-	if rep == nil {
-		return gql.ImportResult{}, err
-	}
-	if err != nil && !errors.Is(err, importers.ErrRejected) {
-		return gql.ImportResult{}, &gql.Error{Code: gql.CodeBadInput, Msg: err.Error()}
-	}
-	var res gql.ImportResult
-	_, _, res.Counts = rep.Totals()
-	res.Written = rep.Written
-	for _, x := range rep.Rejections {
-		res.Rejected = append(res.Rejected, gql.Rejected{File: x.File, Sheet: x.Sheet, Row: x.Row, Column: x.Column, Value: x.Value, Reason: x.JA + " / " + x.EN})
-	}
-	var sb strings.Builder
-	rep.WriteSummary(&sb, "en")
-	res.Summary = sb.String()
-	return res, nil
-}
-
-// exportHandler serves GET /export/heatmap.FORMAT?workspace=W[&lang=ja] to
-// a token that sees W.
-func exportHandler(st graph.Store, as auth.Store) http.Handler {
-	an := graph.NewAnalyzer(st)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		base, ext, _ := strings.Cut(r.PathValue("file"), ".")
-		f, err := export.ParseFormat(ext)
-		if base != "heatmap" || err != nil {
-			http.Error(w, "not found", http.StatusNotFound)
-			return
-		}
-		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok {
-			http.Error(w, "no token", http.StatusUnauthorized)
-			return
-		}
-		t, err := as.Authenticate(r.Context(), auth.Hash(secret), time.Now())
-		ws := r.URL.Query().Get("workspace")
-		if err != nil {
-			http.Error(w, "invalid token", http.StatusUnauthorized)
-			return
-		}
-		if !t.Principal().Sees(ws) {
-			http.Error(w, "forbidden", http.StatusForbidden)
-			return
-		}
-		lang := export.JA
-		if r.URL.Query().Get("lang") == "en" {
-			lang = export.EN
-		}
-		rep, err := export.Build(r.Context(), an, ws, export.Options{Lang: lang})
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusNotFound)
-			return
-		}
-		var font *export.Font
-		if f.NeedsFont() {
-			if font, err = export.FindFont(os.Getenv(export.FontEnv), export.FontPaths); err != nil {
-				http.Error(w, err.Error(), http.StatusServiceUnavailable)
-				return
-			}
-		}
-		w.Header().Set("Content-Type", f.ContentType())
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="heatmap-%s.%s"`, ws, f))
-		if err := export.Render(w, rep, f, font); err != nil {
-			slog.Error("export", "err", err)
-		}
-	})
 }
 
 // writeRegister writes an IPA-style asset register of the demo company with
