@@ -63,12 +63,19 @@ func TestDifferential(t *testing.T) {
 	same("HeatmapSupply", func(a *graph.Analyzer) (any, error) { return a.HeatmapSupply(ctx, w.ID) })
 
 	// Raw store answers too: every level of a full walk from each sample
-	// asset, both ways, with parents.
-	for _, id := range sample {
+	// asset, both ways, with parents, first parents or neither.
+	for i, id := range sample {
 		for _, dir := range []graph.Direction{graph.Upstream, graph.Downstream} {
+			spec := graph.WalkSpec{Starts: []string{id}, Dir: dir, MaxHops: graph.MaxMaxHops}
+			switch i % 3 {
+			case 0:
+				spec.Parents = true
+			case 1:
+				spec.FirstParent = true
+			}
 			walk := func(s graph.Store) ([]graph.Level, error) {
 				var ls []graph.Level
-				err := s.Walk(ctx, w.ID, graph.WalkSpec{Starts: []string{id}, Dir: dir, MaxHops: graph.MaxMaxHops, Parents: true}, func(l graph.Level) bool {
+				err := s.Walk(ctx, w.ID, spec, func(l graph.Level) bool {
 					ls = append(ls, l)
 					return true
 				})
@@ -83,7 +90,7 @@ func TestDifferential(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got, want) {
-				t.Errorf("Walk(%s, dir %d): neo4j levels differ from memstore", id, dir)
+				t.Errorf("Walk(%+v): neo4j levels differ from memstore", spec)
 			}
 		}
 	}
