@@ -176,44 +176,14 @@ func (cs *catalogState) checkMappings() error {
 	return nil
 }
 
-func (cs *catalogState) checkMapping(m graph.Mapping) error {
-	what := fmt.Sprintf("mapping %s %q -> %q", m.Type, m.From, m.To)
-	control := func(s string) error {
-		ref, err := graph.ParseControlRef(s)
-		if err != nil {
-			return invalidf("%s: %v", what, err)
-		}
-		if !cs.controls[ref] {
-			return invalidf("%s: control %q is not in the catalog", what, s)
-		}
-		return nil
-	}
-	need := func(ok bool, kind, id string) error {
-		if !ok {
-			return invalidf("%s: %s %q is not in the catalog", what, kind, id)
-		}
-		return nil
-	}
-	switch m.Type {
-	case graph.RelMapsTo:
-		if m.FromControl {
-			return invalidf("%s: FromControl is for MITIGATES only", what)
-		}
-		return cmp.Or(control(m.From), need(cs.requirements[m.To], "requirement", m.To))
-	case graph.RelMitigates:
-		from := need(cs.requirements[m.From], "requirement", m.From)
-		if m.FromControl {
-			from = control(m.From)
-		}
-		return cmp.Or(from, need(cs.riskSources[m.To], "risk source", m.To))
-	case graph.RelExploits:
-		if m.FromControl {
-			return invalidf("%s: FromControl is for MITIGATES only", what)
-		}
-		return cmp.Or(need(cs.threats[m.From], "threat", m.From), need(cs.riskSources[m.To], "risk source", m.To))
-	}
-	return invalidf("%s: type %q is not MAPS_TO, MITIGATES or EXPLOITS", what, m.Type)
-}
+func (cs *catalogState) checkMapping(m graph.Mapping) error { return graph.CheckMapping(m, cs) }
+
+// HasControl, HasRequirement, HasRiskSource and HasThreat make the catalog
+// a graph.CatalogLookup.
+func (cs *catalogState) HasControl(r graph.ControlRef) bool { return cs.controls[r] }
+func (cs *catalogState) HasRequirement(id string) bool      { return cs.requirements[id] }
+func (cs *catalogState) HasRiskSource(id string) bool       { return cs.riskSources[id] }
+func (cs *catalogState) HasThreat(id string) bool           { return cs.threats[id] }
 
 // Catalog returns the whole catalog, each list sorted by key. The result is
 // shared: callers must not modify it.

@@ -464,13 +464,5 @@ func (s *Store) Entries(ctx context.Context, ws string, cells []graph.Cell) ([]g
 
 // ---- errors ----
 
-// invalidError is an error about input that breaks the model; it wraps
-// graph.ErrInvalid.
-type invalidError struct{ msg string }
-
-func (e *invalidError) Error() string { return e.msg }
-func (e *invalidError) Unwrap() error { return graph.ErrInvalid }
-
-func invalidf(format string, args ...any) error {
-	return &invalidError{fmt.Sprintf(format, args...)}
-}
+// invalidf reports input that breaks the model (it wraps graph.ErrInvalid).
+func invalidf(format string, args ...any) error { return graph.Invalidf(format, args...) }

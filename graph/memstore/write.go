@@ -103,19 +103,20 @@ func (t *txn) stamp() graph.Stamp {
 
 func (t *txn) stage(b graph.Batch) error {
 	for _, o := range b.Orgs {
-		if err := checkOrg(&o); err != nil {
+		if err := graph.CheckOrg(&o); err != nil {
 			return err
 		}
 		o.Stamp = t.stamp()
 		t.orgs.put(o.ID, &o)
 	}
 	for i := range b.Assets {
-		a, err := normalizeAsset(&b.Assets[i])
+		a, err := graph.NormalizeAsset(&b.Assets[i])
 		if err != nil {
 			return err
 		}
+		a.Layers = layerSet(a.Layers) // shared slices, one per set of layers
 		a.Stamp = t.stamp()
-		t.assets.put(a.ID, a)
+		t.assets.put(a.ID, &a)
 	}
 	for _, e := range b.Edges {
 		if !graph.ValidEdgeType(e.Type) {
@@ -202,52 +203,6 @@ func (s *edgeStage) put(k graph.EdgeKey, e *graph.Edge) {
 	}
 	s.byNew[k] = len(s.ops)
 	s.ops = append(s.ops, edgeOp{k, e, -1})
-}
-
-func checkOrg(o *graph.Org) error {
-	switch {
-	case o.ID == "":
-		return invalidf("organization %q: empty ID", o.Name)
-	case !graph.ValidOrgRole(o.Role):
-		return invalidf("organization %q: role %q is not self, supplier, customer or other", o.ID, o.Role)
-	}
-	return nil
-}
-
-// normalizeAsset checks a and returns a copy with its layers sorted and
-// deduplicated and empty lists made nil.
-func normalizeAsset(in *graph.Asset) (*graph.Asset, error) {
-	a := *in
-	if a.ID == "" {
-		return nil, invalidf("asset %q: empty ID", a.Name)
-	}
-	if !graph.ValidComponent(a.Component) {
-		return nil, invalidf("asset %q: component %q is not one of organization, people, things, data, procedures, systems", a.ID, a.Component)
-	}
-	for _, l := range a.Layers {
-		if !graph.ValidLayer(l) {
-			return nil, invalidf("asset %q: layer %q is not L1, L2 or L3", a.ID, l)
-		}
-	}
-	for _, r := range []struct {
-		name string
-		v    int
-	}{{"confidentiality", a.C}, {"integrity", a.I}, {"availability", a.A}, {"importance", a.Importance}} {
-		if r.v < 0 || r.v > 3 {
-			return nil, invalidf("asset %q: %s %d is not 0..3", a.ID, r.name, r.v)
-		}
-	}
-	a.Layers = layerSet(a.Layers)
-	a.PersonalInfo = nilIfEmpty(slices.Clone(a.PersonalInfo))
-	a.Exposure = nilIfEmpty(slices.Clone(a.Exposure))
-	return &a, nil
-}
-
-func nilIfEmpty[S ~[]E, E any](s S) S {
-	if len(s) == 0 {
-		return nil
-	}
-	return s
 }
 
 func sameOrg(a, b *graph.Org) bool {
