@@ -126,9 +126,9 @@ func BenchmarkHeatmapIPA(b *testing.B) {
 	e := setupBench(b)
 	ctx := context.Background()
 	run := func(s graph.Store, n int) time.Duration {
-		a := graph.NewAnalyzer(s)
 		var total time.Duration
 		for range n {
+			a := graph.NewAnalyzer(s) // a fresh analyzer: no cached pairs (graph.Versioned)
 			t0 := time.Now()
 			if _, err := a.HeatmapIPA(ctx, e.ws, graph.DefaultMaxHops); err != nil {
 				b.Fatal(err)

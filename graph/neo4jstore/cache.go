@@ -12,8 +12,8 @@ import (
 
 // The facts cache keeps the NodeFacts the walks and entry look-ups read,
 // per workspace, under the workspace's data version: a random token every
-// Write sets on the :Workspace node in its own transaction (and PutWorkspace
-// on creation). Each Walk and Entries reads the version first; a different
+// Write and PutWorkspace set on the :Workspace node in their own
+// transaction. Each Walk and Entries reads the version first; a different
 // version drops the cache. Traversal still runs in Cypher on every call;
 // only the per-node facts (properties and statuses) are reused, so a
 // heat-map that walks the same nodes for many threats reads them once.
@@ -156,4 +156,31 @@ func (s *Store) factsOf(ctx context.Context, tx neo4j.ManagedTransaction, ws, ve
 		s.cache.put(entry, gotE, gotF)
 	}
 	return out, nil
+}
+
+var _ graph.Versioned = (*Store)(nil)
+
+// Version implements graph.Versioned: the catalog's version token and the
+// workspace's data version, both stored in the database and replaced by
+// every PutCatalog, PutWorkspace and Write, so the analyzer's cache is
+// right even with several cpsfgraph processes on one database. Where a
+// token is missing (a store written before tokens, an unknown workspace)
+// it returns a fresh random value: never a cache hit.
+func (s *Store) Version(ctx context.Context, ws string) (string, error) {
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		recs, err := run(ctx, tx, "OPTIONAL MATCH (c:"+labelSchema+" {key: $key}) OPTIONAL MATCH (w:"+workspaceLabel+" {id: $ws}) "+
+			"RETURN coalesce(c.catalogVersion, '') AS c, coalesce(w.version, '') AS w", map[string]any{"key": schemaKey, "ws": ws})
+		if err != nil {
+			return "", err
+		}
+		c, w := recStr(recs[0], "c"), recStr(recs[0], "w")
+		if c == "" || w == "" {
+			return "none-" + newTxID(), nil
+		}
+		return c + "." + w, nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return out.(string), nil
 }

@@ -187,46 +187,10 @@ type catalogLookup struct {
 	threats      map[string]bool
 }
 
-// checkMapping verifies that m names existing items, with memstore's
-// messages.
-func (cs *catalogLookup) checkMapping(m graph.Mapping) error {
-	what := fmt.Sprintf("mapping %s %q -> %q", m.Type, m.From, m.To)
-	control := func(s string) error {
-		ref, err := graph.ParseControlRef(s)
-		if err != nil {
-			return invalidf("%s: %v", what, err)
-		}
-		if !cs.controls[ref] {
-			return invalidf("%s: control %q is not in the catalog", what, s)
-		}
-		return nil
-	}
-	need := func(ok bool, kind, id string) error {
-		if !ok {
-			return invalidf("%s: %s %q is not in the catalog", what, kind, id)
-		}
-		return nil
-	}
-	switch m.Type {
-	case graph.RelMapsTo:
-		if m.FromControl {
-			return invalidf("%s: FromControl is for MITIGATES only", what)
-		}
-		return cmp.Or(control(m.From), need(cs.requirements[m.To], "requirement", m.To))
-	case graph.RelMitigates:
-		from := need(cs.requirements[m.From], "requirement", m.From)
-		if m.FromControl {
-			from = control(m.From)
-		}
-		return cmp.Or(from, need(cs.riskSources[m.To], "risk source", m.To))
-	case graph.RelExploits:
-		if m.FromControl {
-			return invalidf("%s: FromControl is for MITIGATES only", what)
-		}
-		return cmp.Or(need(cs.threats[m.From], "threat", m.From), need(cs.riskSources[m.To], "risk source", m.To))
-	}
-	return invalidf("%s: type %q is not MAPS_TO, MITIGATES or EXPLOITS", what, m.Type)
-}
+func (cs *catalogLookup) HasControl(r graph.ControlRef) bool { return cs.controls[r] }
+func (cs *catalogLookup) HasRequirement(id string) bool      { return cs.requirements[id] }
+func (cs *catalogLookup) HasRiskSource(id string) bool       { return cs.riskSources[id] }
+func (cs *catalogLookup) HasThreat(id string) bool           { return cs.threats[id] }
 
 // existing returns which of ids exist as label nodes.
 func existing(ctx context.Context, tx neo4j.ManagedTransaction, label graph.Label, ids []string) (map[string]bool, error) {
@@ -345,7 +309,7 @@ func (s *Store) PutCatalog(ctx context.Context, c *graph.Catalog) error {
 			return nil, err
 		}
 		for _, m := range maps {
-			if err := look.checkMapping(m); err != nil {
+			if err := graph.CheckMapping(m, look); err != nil {
 				return nil, err
 			}
 		}

@@ -229,15 +229,6 @@ func chunks[T any](xs []T, n int, fn func([]T) error) error {
 	return nil
 }
 
-// ---- errors ----
-
-// invalidError is an error about input that breaks the model; it wraps
-// graph.ErrInvalid.
-type invalidError struct{ msg string }
-
-func (e *invalidError) Error() string { return e.msg }
-func (e *invalidError) Unwrap() error { return graph.ErrInvalid }
-
-func invalidf(format string, args ...any) error {
-	return &invalidError{fmt.Sprintf(format, args...)}
-}
+// invalidf returns an error that wraps graph.ErrInvalid (graph.Invalidf,
+// as memstore).
+func invalidf(format string, args ...any) error { return graph.Invalidf(format, args...) }

@@ -12,6 +12,7 @@ import (
 
 	"cpsfgraph/graph"
 	"cpsfgraph/graph/neo4jstore"
+	"cpsfgraph/graph/storetest"
 )
 
 func TestOpenErrors(t *testing.T) {
@@ -196,5 +197,55 @@ func TestAssetOrder(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("pages of one asset: %q, want %q", got, want)
+	}
+}
+
+// TestVersion: the version changes with every Write, PutWorkspace and
+// PutCatalog, and not with reads or a dry run.
+func TestVersion(t *testing.T) {
+	s := openEmpty(t)
+	ctx := context.Background()
+	if err := s.PutCatalog(ctx, storetest.Catalog()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutWorkspace(ctx, graph.Workspace{ID: "w"}); err != nil {
+		t.Fatal(err)
+	}
+	version := func() string {
+		t.Helper()
+		v, err := s.Version(ctx, "w")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	write := func(dry bool) {
+		t.Helper()
+		if _, err := s.Write(ctx, graph.WriteSpec{Workspace: "w", Source: "s", Run: "r", DryRun: dry}, func(put func(graph.Batch) error) error {
+			return put(graph.Batch{Assets: []graph.Asset{{ID: "a", Component: graph.Data}}})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v0 := version()
+	if v := version(); v != v0 {
+		t.Errorf("version changed without a write: %q, %q", v0, v)
+	}
+	for _, c := range []struct {
+		what    string
+		do      func()
+		changes bool
+	}{
+		{"read", func() { s.Assets(ctx, "w", graph.AssetQuery{}) }, false},
+		{"dry run", func() { write(true) }, false},
+		{"write", func() { write(false) }, true},
+		{"put workspace", func() { s.PutWorkspace(ctx, graph.Workspace{ID: "w", ThreatLevels: map[string]int{"T-A": 3}}) }, true},
+		{"put catalog", func() { s.PutCatalog(ctx, &graph.Catalog{Threats: []graph.Threat{{ID: "T-NEW"}}}) }, true},
+	} {
+		before := version()
+		c.do()
+		if after := version(); (after != before) != c.changes {
+			t.Errorf("%s: version %q -> %q; want changed = %v", c.what, before, after, c.changes)
+		}
 	}
 }

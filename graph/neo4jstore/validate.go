@@ -1,8 +1,8 @@
 package neo4jstore
 
 // Validation and staging of a Write, with the same rules and messages as
-// graph/memstore (write.go there): both stores must accept and reject the
-// same input.
+// graph/memstore (write.go there; graph/validate.go holds the shared
+// checks): both stores must accept and reject the same input.
 
 import (
 	"crypto/sha256"
@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -62,7 +61,7 @@ func (t *txn) stamp() graph.Stamp {
 
 func (t *txn) stage(b graph.Batch) error {
 	for _, o := range b.Orgs {
-		if err := checkOrg(&o); err != nil {
+		if err := graph.CheckOrg(&o); err != nil {
 			return err
 		}
 		o.Stamp = t.stamp()
@@ -72,7 +71,7 @@ func (t *txn) stage(b graph.Batch) error {
 		t.orgs[o.ID] = &o
 	}
 	for i := range b.Assets {
-		a, err := normalizeAsset(&b.Assets[i])
+		a, err := graph.NormalizeAsset(&b.Assets[i])
 		if err != nil {
 			return err
 		}
@@ -80,7 +79,7 @@ func (t *txn) stage(b graph.Batch) error {
 		if _, ok := t.assets[a.ID]; !ok {
 			t.assetOrder = append(t.assetOrder, a.ID)
 		}
-		t.assets[a.ID] = a
+		t.assets[a.ID] = &a
 	}
 	for _, e := range b.Edges {
 		if !graph.ValidEdgeType(e.Type) {
@@ -120,52 +119,6 @@ func (t *txn) stageStatus(k graph.StatusKey, c *graph.ControlStatus) {
 		t.statusOrder = append(t.statusOrder, k)
 	}
 	t.statuses[k] = c
-}
-
-func checkOrg(o *graph.Org) error {
-	switch {
-	case o.ID == "":
-		return invalidf("organization %q: empty ID", o.Name)
-	case !graph.ValidOrgRole(o.Role):
-		return invalidf("organization %q: role %q is not self, supplier, customer or other", o.ID, o.Role)
-	}
-	return nil
-}
-
-// normalizeAsset checks a and returns a copy with its layers sorted and
-// deduplicated and empty lists made nil.
-func normalizeAsset(in *graph.Asset) (*graph.Asset, error) {
-	a := *in
-	if a.ID == "" {
-		return nil, invalidf("asset %q: empty ID", a.Name)
-	}
-	if !graph.ValidComponent(a.Component) {
-		return nil, invalidf("asset %q: component %q is not one of organization, people, things, data, procedures, systems", a.ID, a.Component)
-	}
-	for _, l := range a.Layers {
-		if !graph.ValidLayer(l) {
-			return nil, invalidf("asset %q: layer %q is not L1, L2 or L3", a.ID, l)
-		}
-	}
-	for _, r := range []struct {
-		name string
-		v    int
-	}{{"confidentiality", a.C}, {"integrity", a.I}, {"availability", a.A}, {"importance", a.Importance}} {
-		if r.v < 0 || r.v > 3 {
-			return nil, invalidf("asset %q: %s %d is not 0..3", a.ID, r.name, r.v)
-		}
-	}
-	a.Layers = nilIfEmpty(slices.Compact(slices.Sorted(slices.Values(a.Layers))))
-	a.PersonalInfo = nilIfEmpty(slices.Clone(a.PersonalInfo))
-	a.Exposure = nilIfEmpty(slices.Clone(a.Exposure))
-	return &a, nil
-}
-
-func nilIfEmpty[S ~[]E, E any](s S) S {
-	if len(s) == 0 {
-		return nil
-	}
-	return s
 }
 
 // maxErrors bounds the reference errors one write reports.

@@ -45,8 +45,8 @@ func (s *Store) PutWorkspace(ctx context.Context, w graph.Workspace) error {
 		created = time.Now()
 	}
 	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return nil, exec(ctx, tx, "MERGE (w:"+workspaceLabel+" {id: $id}) ON CREATE SET w.created = $created, w.version = $version "+
-			"SET w.name = $name, w.formulaVariant = $formula, w.threatLevels = $levels",
+		return nil, exec(ctx, tx, "MERGE (w:"+workspaceLabel+" {id: $id}) ON CREATE SET w.created = $created "+
+			"SET w.version = $version, w.name = $name, w.formulaVariant = $formula, w.threatLevels = $levels",
 			map[string]any{"id": w.ID, "created": timeParam(created), "name": w.Name, "formula": w.FormulaVariant, "levels": levels, "version": newTxID()})
 	})
 	if err != nil {
