@@ -80,7 +80,28 @@ type Options struct {
 	TopGaps int
 	// MaxPairRows bounds the XLSX pairs sheet (0 = DefaultMaxPairRows).
 	MaxPairRows int
+	// Details is how many of the report's pairs, in report order, carry
+	// their path, entry and gaps: 0 = all; n = the first n (the rest have
+	// threat, asset, hops and score). A format asks only for what it prints
+	// (DetailsFor), which spares computing a path for every pair.
+	Details int
 }
+
+// DetailsFor returns the Options.Details a format needs: the XLSX pairs
+// sheet's rows, or the ten top risks the one-page layout (SVG, PNG, PDF)
+// prints.
+func DetailsFor(f Format, maxPairRows int) int {
+	if f == XLSX {
+		if maxPairRows <= 0 {
+			return DefaultMaxPairRows
+		}
+		return maxPairRows
+	}
+	return topRisks
+}
+
+// topRisks is the number of risks the one-page layout lists.
+const topRisks = 10
 
 // DefaultTopGaps is the number of top gaps a report lists by default.
 const DefaultTopGaps = 5
@@ -209,7 +230,12 @@ func Build(ctx context.Context, an *graph.Analyzer, ws string, opt Options) (*Re
 			}
 		}()
 	}
-	pairs, err := pairRows(ctx, an, env, opt.MaxHops, opt.Lang)
+	var pairs []PairRow
+	if opt.Details > 0 {
+		pairs, err = detailedTop(ctx, an, env, opt.MaxHops, opt.Lang, opt.Details)
+	} else {
+		pairs, err = pairRows(ctx, an, env, opt.MaxHops, opt.Lang)
+	}
 	if err == nil && opt.Kind.Has(KindCPSF) {
 		r.CPSF, err = cpsfHeatmap(ctx, an, env, opt.MaxHops, pairs)
 	}
@@ -294,6 +320,94 @@ func pairRows(ctx context.Context, an *graph.Analyzer, env *graph.Env, maxHops i
 	rows := make([]PairRow, n)
 	for i, k := range keys {
 		rows[i] = *k.row
+	}
+	return rows, nil
+}
+
+// bucketOf ranks (importance-1)*3 + (damage-1) in report order.
+var bucketOf = func() [9]int {
+	type c struct{ imp, dmg int }
+	var cs []c
+	for imp := 1; imp <= 3; imp++ {
+		for d := 1; d <= 3; d++ {
+			cs = append(cs, c{imp, d})
+		}
+	}
+	slices.SortFunc(cs, func(a, b c) int {
+		return cmp.Or(cmp.Compare(b.imp*b.dmg, a.imp*a.dmg), cmp.Compare(b.imp, a.imp), cmp.Compare(b.dmg, a.dmg))
+	})
+	var out [9]int
+	for rank, x := range cs {
+		out[(x.imp-1)*3+(x.dmg-1)] = rank
+	}
+	return out
+}()
+
+// detailedTop returns every pair in report order, the first n with their
+// path, entry and gaps. The pairs come from the analyzer (cached on a
+// versioned store); paths are computed only for the threats of the first n.
+func detailedTop(ctx context.Context, an *graph.Analyzer, env *graph.Env, maxHops int, lang Lang, n int) ([]PairRow, error) {
+	pairs, err := an.Pairs(ctx, env, maxHops)
+	if err != nil {
+		return nil, fmt.Errorf("export: pairs of %q: %w", env.Workspace.ID, err)
+	}
+	threats := env.Threats()
+	tidx := make(map[string]int32, len(threats))
+	names := make([]string, len(threats))
+	for i, t := range threats {
+		tidx[t.ID] = int32(i)
+		names[i] = pick(lang, t.NameEN, t.NameJA)
+	}
+	// The order of pairRows: risk, importance, damage (highest first), then
+	// threat and asset. The analyzer's pairs are sorted by threat (in ID
+	// order, as env.Threats) and asset already, so a stable bucketing by
+	// (importance, damage), which also fixes the risk, gives that order.
+	bucket := func(p *graph.Pair) int {
+		// Buckets by risk, then importance, then damage, highest first:
+		// (3,3) 9, (3,2) 6, (2,3) 6, (2,2) 4, (3,1) 3, (1,3) 3, (2,1) 2, (1,2) 2, (1,1) 1.
+		return bucketOf[(p.Score.Importance-1)*3+(p.Score.Damage-1)]
+	}
+	var counts [10]int
+	for i := range pairs {
+		counts[bucket(&pairs[i])+1]++
+	}
+	for b := 1; b < len(counts); b++ {
+		counts[b] += counts[b-1]
+	}
+	order := make([]int32, len(pairs))
+	for i := range pairs {
+		b := bucket(&pairs[i])
+		order[counts[b]] = int32(i)
+		counts[b]++
+	}
+	rows := make([]PairRow, len(pairs))
+	need := map[string]bool{}
+	for i, k := range order {
+		p := &pairs[k]
+		rows[i] = PairRow{Threat: p.Threat, ThreatName: names[tidx[p.Threat]], Asset: p.Asset, Hops: p.Hops, Score: p.Score}
+		if i < n {
+			need[p.Threat] = true
+		}
+	}
+	for _, t := range threats {
+		if !need[t.ID] {
+			continue
+		}
+		full, err := threatRows(ctx, an, env, t, maxHops, lang)
+		if err != nil {
+			return nil, err
+		}
+		byAsset := make(map[string]*PairRow, len(full))
+		for i := range full {
+			byAsset[full[i].Asset] = &full[i]
+		}
+		for i := range rows[:min(n, len(rows))] {
+			if rows[i].Threat == t.ID {
+				if f := byAsset[rows[i].Asset]; f != nil {
+					rows[i] = *f
+				}
+			}
+		}
 	}
 	return rows, nil
 }

@@ -20,7 +20,6 @@ import (
 // or PDF (package export), to a token that sees W. The UI's download
 // buttons use it.
 func (s *Server) exportRoute() http.Handler {
-	an := graph.NewAnalyzer(s.cfg.Store)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.authenticate(r)
 		if err != nil {
@@ -51,7 +50,9 @@ func (s *Server) exportRoute() http.Handler {
 			writeErrors(w, mediaJSON, http.StatusNotFound, gql.CodeNotFound, "workspace %q not found", ws)
 			return
 		}
-		opt := export.Options{Lang: export.JA, Kind: export.KindAll, Date: s.cfg.Now()}
+		// The API's analyzer: its cache (warmed at start) serves exports too.
+		an := s.resolver.Analyzer
+		opt := export.Options{Lang: export.JA, Kind: export.KindAll, Date: s.cfg.Now(), Details: export.DetailsFor(f, 0)}
 		if v := q.Get("lang"); v != "" {
 			if opt.Lang, err = export.ParseLang(v); err != nil {
 				writeErrors(w, mediaJSON, http.StatusBadRequest, gql.CodeBadInput, "%v", err)

@@ -102,7 +102,7 @@ func runExportHeatmap(ctx context.Context, env *cli, args []string) error {
 	if f == export.SVG || f == export.PNG {
 		n = -1 // the images show heat-maps only
 	}
-	rep, err := export.Build(ctx, graph.NewAnalyzer(st), *workspace, export.Options{Kind: k, Lang: l, Date: day, MaxHops: *maxHops, TopGaps: n, MaxPairRows: *maxRows})
+	rep, err := export.Build(ctx, graph.NewAnalyzer(st), *workspace, export.Options{Kind: k, Lang: l, Date: day, MaxHops: *maxHops, TopGaps: n, MaxPairRows: *maxRows, Details: export.DetailsFor(f, *maxRows)})
 	if err != nil {
 		return err
 	}
