@@ -9,6 +9,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"cpsfgraph/graph/neo4jstore"
+	"cpsfgraph/graph/neo4jstore/neo4jtest"
 )
 
 // neo4jURI returns NEO4J_URI. Without it the test skips with a message, or
@@ -39,20 +40,7 @@ func testConfig(t testing.TB) neo4jstore.Config {
 }
 
 // wipe deletes every node of the test database, in batches.
-func wipe(t testing.TB, cfg neo4jstore.Config) {
-	t.Helper()
-	ctx := context.Background()
-	drv := driver(t, cfg)
-	sess := drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: cfg.Database})
-	defer sess.Close(ctx)
-	res, err := sess.Run(ctx, "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS", nil)
-	if err == nil {
-		_, err = res.Consume(ctx)
-	}
-	if err != nil {
-		t.Fatalf("wipe Neo4j at %s: %v", cfg.URI, err)
-	}
-}
+func wipe(t testing.TB, cfg neo4jstore.Config) { t.Helper(); neo4jtest.Wipe(t, cfg) }
 
 // driver returns a raw driver on the test server, closed at cleanup.
 func driver(t testing.TB, cfg neo4jstore.Config) neo4j.DriverWithContext {
