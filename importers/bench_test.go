@@ -2,6 +2,7 @@ package importers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"cpsfgraph/graph"
 	"cpsfgraph/graph/memstore"
+	"cpsfgraph/graph/neo4jstore"
 )
 
 // benchMedia are the register's media: the IPA dropdown values and a few
@@ -142,7 +145,7 @@ func benchImport(b *testing.B, n int) {
 				bareCPU += cpuTime() - c0
 			},
 			func() {
-				store := memstore.New()
+				store := benchStore(b)
 				t0, c0 := time.Now(), cpuTime()
 				rep, err := Import(ctx, store, Options{Workspace: "bench"}, path)
 				if err != nil {
@@ -171,6 +174,28 @@ func benchImport(b *testing.B, n int) {
 	b.ReportMetric(bareCPU.Seconds()/iters, "bare-cpu-s/op")
 	b.ReportMetric(impCPU.Seconds()/iters, "import-cpu-s/op")
 	b.ReportMetric(impCPU.Seconds()/bareCPU.Seconds(), "cpu-ratio")
+}
+
+// benchStore returns an empty store for one import: memstore, or the Neo4j
+// at NEO4J_URI when CPSF_BENCH_STORE=neo4j (its database is wiped first, and
+// the catalog the register's rows need is put in).
+func benchStore(b *testing.B) graph.Store {
+	if os.Getenv("CPSF_BENCH_STORE") != "neo4j" {
+		return memstore.New()
+	}
+	ctx := context.Background()
+	cfg, err := neo4jstore.ConfigFromEnv()
+	if err != nil || cfg.URI == "" {
+		b.Fatalf("CPSF_BENCH_STORE=neo4j needs NEO4J_URI: %v", err)
+	}
+	s, err := neo4jstore.Open(ctx, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.DeleteWorkspace(ctx, "bench"); err != nil && !errors.Is(err, graph.ErrNotFound) {
+		b.Fatal(err)
+	}
+	return s
 }
 
 func cpuTime() time.Duration {
