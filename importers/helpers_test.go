@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -13,6 +12,7 @@ import (
 	"cpsfgraph/catalog"
 	"cpsfgraph/graph"
 	"cpsfgraph/graph/memstore"
+	"cpsfgraph/graph/storetest"
 )
 
 // sheetSpec is one sheet of a test workbook: rows from A1 down (nil = a
@@ -73,38 +73,10 @@ func newStore(t testing.TB) graph.Store {
 // two imports.
 func dump(t testing.TB, s graph.Store, ws string) string {
 	t.Helper()
-	ctx := context.Background()
-	var lines []string
-	orgs, err := s.Orgs(ctx, ws)
+	lines, err := storetest.Dump(context.Background(), s, ws)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, o := range orgs {
-		lines = append(lines, fmt.Sprintf("org %s %q %s %q", o.ID, o.Name, o.Role, o.Size))
-	}
-	page, err := s.Assets(ctx, ws, graph.AssetQuery{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range page.Assets {
-		lines = append(lines, fmt.Sprintf("asset %s %q %s %v C%d I%d A%d imp%d cat=%q media=%q owner=%s pi=%v exp=%v",
-			a.ID, a.Name, a.Component, a.Layers, a.C, a.I, a.A, a.Importance, a.Category, a.Media, a.Owner, a.PersonalInfo, a.Exposure))
-	}
-	edges, err := s.Edges(ctx, ws, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range edges {
-		lines = append(lines, fmt.Sprintf("edge %s %s -> %s", e.Type, e.From, e.To))
-	}
-	sts, err := s.Statuses(ctx, ws, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, st := range sts {
-		lines = append(lines, fmt.Sprintf("status %s %s %s", st.Subject, st.Control, st.Status))
-	}
-	slices.Sort(lines)
 	return strings.Join(lines, "\n")
 }
 

@@ -14,6 +14,7 @@ import (
 	"cpsfgraph/catalog/demo"
 	"cpsfgraph/graph"
 	"cpsfgraph/graph/memstore"
+	"cpsfgraph/graph/storetest"
 	"cpsfgraph/importers"
 	idemo "cpsfgraph/internal/demo"
 )
@@ -21,38 +22,10 @@ import (
 // dump renders a workspace without stamps, sorted.
 func dump(t *testing.T, s graph.Store, ws string) []string {
 	t.Helper()
-	ctx := context.Background()
-	var lines []string
-	orgs, err := s.Orgs(ctx, ws)
+	lines, err := storetest.Dump(context.Background(), s, ws)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, o := range orgs {
-		lines = append(lines, fmt.Sprintf("org %s %q %s %q", o.ID, o.Name, o.Role, o.Size))
-	}
-	page, err := s.Assets(ctx, ws, graph.AssetQuery{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range page.Assets {
-		lines = append(lines, fmt.Sprintf("asset %s %q %s %v C%d I%d A%d imp%d cat=%q media=%q owner=%s pi=%q exp=%q",
-			a.ID, a.Name, a.Component, a.Layers, a.C, a.I, a.A, a.Importance, a.Category, a.Media, a.Owner, a.PersonalInfo, a.Exposure))
-	}
-	edges, err := s.Edges(ctx, ws, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range edges {
-		lines = append(lines, fmt.Sprintf("edge %s %s -> %s", e.Type, e.From, e.To))
-	}
-	sts, err := s.Statuses(ctx, ws, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, st := range sts {
-		lines = append(lines, fmt.Sprintf("status %s %s %s %q", st.Subject, st.Control, st.Status, st.Note))
-	}
-	slices.Sort(lines)
 	return lines
 }
 
