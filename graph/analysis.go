@@ -235,15 +235,14 @@ func (a *Analyzer) ThreatsReaching(ctx context.Context, ws, id string, opt Reach
 					s.entries = append(s.entries, found{l.Depth, i})
 				}
 				if s.maxV < 3 {
-					if n.Org != lastOrg || orgVec == nil {
-						lastOrg, orgVec = n.Org, nil
-						if n.Kind == KindAsset && n.Org != "" {
-							orgVec = env.Statuses.orgVector(env.Index, n.Org)
+					// An asset counts its owner's controls (statusOf's rule);
+					// the owner's vector is kept while owners repeat.
+					var vec []float64
+					if n.Kind == KindAsset && n.Org != "" {
+						if n.Org != lastOrg {
+							lastOrg, orgVec = n.Org, env.Statuses.orgVector(env.Index, n.Org)
 						}
-					}
-					vec := orgVec
-					if n.Kind != KindAsset {
-						vec = nil
+						vec = orgVec
 					}
 					s.maxV = max(s.maxV, env.Index.statusWith(buf, n, vec).Exploitability())
 				}

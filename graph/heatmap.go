@@ -200,7 +200,12 @@ type CPSFHeatmap struct {
 
 // Cell returns the cell of (layer, component).
 func (h *CPSFHeatmap) Cell(l LayerID, c Component) *CPSFCell {
-	return &h.Cells[slices.Index(Layers, l)*len(Components)+slices.Index(Components, c)]
+	return &h.Cells[cellIndex(l, c)]
+}
+
+// cellIndex is the position of (l, c) in AllCells.
+func cellIndex(l LayerID, c Component) int {
+	return slices.Index(Layers, l)*len(Components) + componentIndex(c)
 }
 
 // HeatmapCPSF computes the CPSF layer x component map of workspace ws.
@@ -231,12 +236,7 @@ func (a *Analyzer) HeatmapCPSF(ctx context.Context, ws string, maxHops int) (*CP
 // holds the pairs does not walk the workspace again.
 func (a *Analyzer) CPSFFromPairs(ctx context.Context, env *Env, maxHops int, pairs iter.Seq2[string, Score]) (*CPSFHeatmap, error) {
 	ws := env.Workspace.ID
-	var all []Cell
-	for _, l := range Layers {
-		for _, c := range Components {
-			all = append(all, Cell{l, c})
-		}
-	}
+	all := AllCells()
 	nodes, err := a.Store.Entries(ctx, ws, all)
 	if err != nil {
 		return nil, err
@@ -275,7 +275,7 @@ func (a *Analyzer) CPSFFromPairs(ctx context.Context, env *Env, maxHops int, pai
 			}
 			cov := env.Index.coverageOf(rss, n, env.Statuses)
 			c.Assessed += len(rss)
-			sums[slices.Index(Layers, l)*len(Components)+slices.Index(Components, n.Component)] += cov.Coverage * float64(len(rss))
+			sums[cellIndex(l, n.Component)] += cov.Coverage * float64(len(rss))
 		}
 	}
 	for i := range h.Cells {

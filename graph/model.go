@@ -52,6 +52,18 @@ type Cell struct {
 
 func (c Cell) String() string { return string(c.Layer) + "/" + string(c.Component) }
 
+// AllCells lists the 18 cells of the grid, layer by layer, components in
+// CPSF's order.
+func AllCells() []Cell {
+	cells := make([]Cell, 0, len(Layers)*len(Components))
+	for _, l := range Layers {
+		for _, c := range Components {
+			cells = append(cells, Cell{l, c})
+		}
+	}
+	return cells
+}
+
 // Provenance tells where a catalog item or mapping comes from. Source is an
 // official document (a short citation) or SourceCpsfgraph for our own
 // judgement; Verification repeats the reference data's verification status

@@ -303,13 +303,7 @@ func (l *Loaders) pairsByCell(ctx context.Context, ws string, maxHops int) (map[
 	if err != nil {
 		return nil, err
 	}
-	var all []graph.Cell
-	for _, ly := range graph.Layers {
-		for _, c := range graph.Components {
-			all = append(all, graph.Cell{Layer: ly, Component: c})
-		}
-	}
-	nodes, err := l.r.Store.Entries(ctx, ws, all)
+	nodes, err := l.r.Store.Entries(ctx, ws, graph.AllCells())
 	if err != nil {
 		return nil, err
 	}
