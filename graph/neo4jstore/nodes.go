@@ -1,6 +1,9 @@
 package neo4jstore
 
 import (
+	"maps"
+	"slices"
+
 	"cpsfgraph/graph"
 )
 
@@ -18,6 +21,15 @@ func stampProps(m map[string]any, st graph.Stamp, ws, tx string) map[string]any 
 	}
 	return m
 }
+
+// The property keys each encoder writes (it writes every key, null where
+// a value is empty), for the map literals of CREATE queries.
+var (
+	orgKeys    = slices.Sorted(maps.Keys(encOrg(&graph.Org{}, "", "")))
+	assetKeys  = slices.Sorted(maps.Keys(encAsset(&graph.Asset{}, "", "")))
+	edgeKeys   = slices.Sorted(maps.Keys(encEdge(&graph.Edge{}, "", "tx")))
+	statusKeys = slices.Sorted(maps.Keys(encStatus(&graph.ControlStatus{}, "", "tx")))
+)
 
 func stampOf(p props) graph.Stamp {
 	return graph.Stamp{Source: p.str(graph.PropSource), Run: p.str(graph.PropRun), FirstSeen: p.time(graph.PropFirstSeen), LastSeen: p.time(graph.PropLastSeen)}

@@ -206,7 +206,7 @@ func (w *writer) apply(ctx context.Context) (graph.WriteReport, error) {
 	// Sweep.
 	sweptNode := map[string]bool{}
 	if t.spec.Sweep {
-		if err := w.sweep(ctx, &rep, sweptNode); err != nil {
+		if err := w.sweep(ctx, &rep, sweptNode, kinds); err != nil {
 			return rep, err
 		}
 	}
@@ -277,11 +277,11 @@ func (w *writer) lookupNodes(ctx context.Context) error {
 	t := w.t
 	w.eid, w.oldOrg, w.oldAsset = map[string]string{}, map[string]string{}, map[string]string{}
 	seen := map[string]bool{}
-	var rows []map[string]any
+	var ids []string
 	add := func(id string) {
 		if id != "" && !seen[id] {
 			seen[id] = true
-			rows = append(rows, map[string]any{"id": id})
+			ids = append(ids, id)
 		}
 	}
 	for _, id := range t.orgOrder {
@@ -298,23 +298,43 @@ func (w *writer) lookupNodes(ctx context.Context) error {
 	for _, k := range t.statusOrder {
 		add(k.Subject)
 	}
-	recs, err := w.batched(ctx, `UNWIND $rows AS r
-		OPTIONAL MATCH (o:`+string(graph.LabelOrganization)+` {workspace: $ws, id: r.id})
-		OPTIONAL MATCH (a:`+string(graph.LabelAsset)+` {workspace: $ws, id: r.id})
-		WITH r, o, a WHERE o IS NOT NULL OR a IS NOT NULL
-		RETURN collect({id: r.id, oe: elementId(o), oh: o.`+propHash+`, ae: elementId(a), ah: a.`+propHash+`}) AS rows`, rows, nil)
-	if err != nil {
-		return err
-	}
-	for _, r := range flat(recs) {
-		id := r.str("id")
-		if e := r.str("oe"); e != "" {
-			w.eid[id] = e
-			w.oldOrg[id] = r.str("oh")
+	for _, kind := range []struct {
+		label graph.Label
+		old   map[string]string
+	}{{graph.LabelOrganization, w.oldOrg}, {graph.LabelAsset, w.oldAsset}} {
+		match := `MATCH (n:` + string(kind.label) + `) WHERE n.workspace = $ws AND n.id IS NOT NULL`
+		ret := ` RETURN collect({id: n.id, e: elementId(n), h: n.` + propHash + `}) AS rows`
+		found := func(recs []*neo4j.Record) {
+			for _, r := range flat(recs) {
+				if id := r.str("id"); seen[id] {
+					w.eid[id] = r.str("e")
+					kind.old[id] = r.str("h")
+				}
+			}
 		}
-		if e := r.str("ae"); e != "" {
-			w.eid[id] = e
-			w.oldAsset[id] = r.str("ah")
+		// The cheaper way: no look-up in an empty workspace, one pass over
+		// a workspace smaller than the run, else one index seek per ID.
+		recs, err := run(ctx, w.tx, match+` RETURN count(n) AS n`, w.params(map[string]any{}))
+		if err != nil {
+			return err
+		}
+		switch n := recInt(recs[0], "n"); {
+		case n == 0:
+		case n <= len(ids):
+			recs, err := run(ctx, w.tx, match+ret, w.params(map[string]any{}))
+			if err != nil {
+				return err
+			}
+			found(recs)
+		default:
+			err := chunks(ids, w.s.batch, func(b []string) error {
+				recs, err := run(ctx, w.tx, match+` AND n.id IN $ids`+ret, w.params(map[string]any{"ids": b}))
+				found(recs)
+				return err
+			})
+			if err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -407,20 +427,31 @@ const setKeepFirstSeen = `WITH x, r, x.` + graph.PropFirstSeen + ` AS fs
 	SET x = r.props
 	SET x.` + graph.PropFirstSeen + ` = coalesce(fs, $now)`
 
-const setNewFirstSeen = `SET x = r.props
-	SET x.` + graph.PropFirstSeen + ` = $now`
+// createProps is the property map of a CREATE: every key of keys from
+// r.props, and firstSeen = now. (A map literal in CREATE costs Neo4j half
+// what SET x = r.props does; null values set no property either way.)
+func createProps(keys []string) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for _, k := range keys {
+		b.WriteString(k + ": r.props." + k + ", ")
+	}
+	b.WriteString(graph.PropFirstSeen + ": $now}")
+	return b.String()
+}
 
 func (w *writer) putNodes(ctx context.Context) error {
 	t := w.t
 	now := map[string]any{"now": timeParam(t.now)}
 	for _, kind := range []struct {
 		label graph.Label
+		keys  []string
 		ids   []string
 		old   map[string]string
 		enc   func(id string) map[string]any
 	}{
-		{graph.LabelOrganization, t.orgOrder, w.oldOrg, func(id string) map[string]any { return encOrg(t.orgs[id], w.ws, w.txID) }},
-		{graph.LabelAsset, t.assetOrder, w.oldAsset, func(id string) map[string]any { return encAsset(t.assets[id], w.ws, w.txID) }},
+		{graph.LabelOrganization, orgKeys, t.orgOrder, w.oldOrg, func(id string) map[string]any { return encOrg(t.orgs[id], w.ws, w.txID) }},
+		{graph.LabelAsset, assetKeys, t.assetOrder, w.oldAsset, func(id string) map[string]any { return encAsset(t.assets[id], w.ws, w.txID) }},
 	} {
 		var fresh, existing []map[string]any
 		for _, id := range kind.ids {
@@ -438,8 +469,7 @@ func (w *writer) putNodes(ctx context.Context) error {
 			return err
 		}
 		recs, err := w.batched(ctx, `UNWIND $rows AS r
-			CREATE (x:`+string(kind.label)+`)
-			`+setNewFirstSeen+`
+			CREATE (x:`+string(kind.label)+` `+createProps(kind.keys)+`)
 			RETURN collect({id: r.id, e: elementId(x)}) AS rows`, fresh, now)
 		if err != nil {
 			return err
@@ -478,8 +508,7 @@ func (w *writer) putEdges(ctx context.Context) error {
 		if _, err := w.batched(ctx, `UNWIND $rows AS r
 			MATCH (a) WHERE elementId(a) = r.a AND a.workspace = $ws
 			MATCH (b) WHERE elementId(b) = r.b AND b.workspace = $ws
-			CREATE (a)-[x:`+string(typ)+`]->(b)
-			`+setNewFirstSeen, rows, now); err != nil {
+			CREATE (a)-[x:`+string(typ)+` `+createProps(edgeKeys)+`]->(b)`, rows, now); err != nil {
 			return err
 		}
 	}
@@ -503,8 +532,7 @@ func (w *writer) putStatuses(ctx context.Context, kinds *nodeKinds) error {
 			q := `UNWIND $rows AS r
 				MATCH (n) WHERE elementId(n) = r.n AND n.workspace = $ws
 				MATCH (c:` + string(graph.LabelControl) + ` {framework: r.fw, id: r.cid})
-				CREATE (n)-[x:` + rel + `]->(c)
-				` + setNewFirstSeen
+				CREATE (n)-[x:` + rel + ` ` + createProps(statusKeys) + `]->(c)`
 			if old {
 				q = `UNWIND $rows AS r
 				MATCH (n) WHERE elementId(n) = r.n AND n.workspace = $ws
@@ -568,9 +596,43 @@ func (w *writer) removeStatuses(ctx context.Context) (int, error) {
 // sweep removes what this source stamped in an earlier run: relationships
 // and statuses first (bounded batches), then nodes with whatever still
 // touches them. It adds the removals to rep and marks the swept nodes.
-func (w *writer) sweep(ctx context.Context, rep *graph.WriteReport, swept map[string]bool) error {
+//
+// Every item the run put carries its source and run, so a kind holds stale
+// items exactly when the workspace has more items of this source than the
+// run put; an index count (no property read) tells, and the sweep of that
+// kind runs only then.
+func (w *writer) sweep(ctx context.Context, rep *graph.WriteReport, swept map[string]bool, kinds *nodeKinds) error {
 	p := w.params(map[string]any{"src": w.t.spec.Source, "run": w.t.spec.Run, "limit": w.s.batch})
+	put := map[string]int{}
+	for _, k := range w.t.edgeOrder {
+		if w.t.edges[k] != nil {
+			put[string(k.Type)]++
+		}
+	}
+	for _, k := range w.t.statusOrder {
+		if w.t.statuses[k] != nil {
+			put[string(statusRel(kinds.isOrg(k.Subject)))]++
+		}
+	}
+	put[string(graph.LabelOrganization)] = len(w.t.orgOrder)
+	put[string(graph.LabelAsset)] = len(w.t.assetOrder)
+	// hasStale reports whether the workspace holds more items of this source
+	// than the run put, by the (workspace, source) index of the label or
+	// relationship type in pattern.
+	hasStale := func(name, pattern string) (bool, error) {
+		recs, err := run(ctx, w.tx, `MATCH `+pattern+` WHERE x.workspace = $ws AND x.source = $src RETURN count(x) AS n`, p)
+		if err != nil {
+			return false, err
+		}
+		return recInt(recs[0], "n") > put[name], nil
+	}
 	for _, typ := range graph.EdgeTypes {
+		if ok, err := hasStale(string(typ), `()-[x:`+string(typ)+`]->()`); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		n, err := untilNoneCount(ctx, w.tx, `MATCH ()-[e:`+string(typ)+`]->()
 			WHERE e.workspace = $ws AND e.source = $src AND e.run <> $run
 			WITH e LIMIT $limit DELETE e RETURN count(*) AS n`, p)
@@ -580,6 +642,12 @@ func (w *writer) sweep(ctx context.Context, rep *graph.WriteReport, swept map[st
 		rep.Edges.Removed += n
 	}
 	for _, typ := range statusRels {
+		if ok, err := hasStale(string(typ), `()-[x:`+string(typ)+`]->()`); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		n, err := untilNoneCount(ctx, w.tx, `MATCH ()-[s:`+string(typ)+`]->()
 			WHERE s.workspace = $ws AND s.source = $src AND s.run <> $run
 			WITH s LIMIT $limit DELETE s RETURN count(*) AS n`, p)
@@ -592,6 +660,12 @@ func (w *writer) sweep(ctx context.Context, rep *graph.WriteReport, swept map[st
 	// Stale nodes.
 	var stale []map[string]any
 	for _, label := range companyLabels {
+		if ok, err := hasStale(string(label), `(x:`+string(label)+`)`); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		recs, err := run(ctx, w.tx, `MATCH (n:`+string(label)+`)
 			WHERE n.workspace = $ws AND n.source = $src AND n.run <> $run
 			RETURN n.id AS id, elementId(n) AS e`, p)
