@@ -400,19 +400,45 @@ func (a *Analyzer) reach(ctx context.Context, env *Env, t *Threat, maxHops int, 
 	}
 	tl := env.Likelihood(t)
 	seen := map[string]struct{}{}
-	for v := 3; v >= 1; v-- {
+	// Without paths, a later (harder) group need not go on from a node that
+	// an earlier group reached at the same depth or less: whatever it would
+	// reach from there, the earlier group reaches as soon and claims first.
+	// So the assets a group claims, and their hops, stay exactly as
+	// without pruning. shallowest holds every node of the earlier groups'
+	// walks at its least depth, with the group that reached it so.
+	type reachedAt struct{ depth, v int }
+	var shallowest map[string]reachedAt
+	var spec WalkSpec
+	v := 0 // the group being walked
+	if withPaths {
+		spec.FirstParent = true
+	} else if len(groups[1])+len(groups[2]) > 0 {
+		shallowest = map[string]reachedAt{}
+		spec.Prune = func(id string, depth int) bool {
+			r, ok := shallowest[id]
+			return ok && r.v > v && r.depth <= depth
+		}
+	}
+	for v = 3; v >= 1; v-- {
 		if len(groups[v]) == 0 {
 			continue
 		}
 		var levels []Level
 		type hit struct{ depth, idx int }
 		var hits []hit
-		err := a.Store.Walk(ctx, env.Workspace.ID, WalkSpec{Starts: groups[v], Dir: Downstream, MaxHops: maxHops, FirstParent: withPaths}, func(l Level) bool {
+		spec.Starts, spec.Dir, spec.MaxHops = groups[v], Downstream, maxHops
+		err := a.Store.Walk(ctx, env.Workspace.ID, spec, func(l Level) bool {
 			if withPaths {
 				levels = append(levels, l)
 			}
 			for i := range l.Nodes {
 				n := &l.Nodes[i]
+				if shallowest != nil {
+					// An earlier group's entry stays while it is as shallow.
+					if r, ok := shallowest[n.ID]; !ok || l.Depth < r.depth {
+						shallowest[n.ID] = reachedAt{l.Depth, v}
+					}
+				}
 				if n.Kind != KindAsset {
 					continue
 				}

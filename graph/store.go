@@ -142,6 +142,12 @@ type WalkSpec struct {
 	// node, which is all a lexicographically smallest path needs and far
 	// cheaper than the Parents map.
 	FirstParent bool
+	// Prune, when set, is asked about every node a level reports, with the
+	// level's depth; the walk does not go on from a node it returns true
+	// for. A pruned node is still reported and visited, so a node reached
+	// only through pruned nodes is not reported. It cannot be combined with
+	// Parents or FirstParent (a walk with both is invalid).
+	Prune func(id string, depth int) bool
 }
 
 // Level is one level of a walk: the nodes first reached at Depth, sorted by

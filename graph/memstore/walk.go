@@ -22,6 +22,9 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 	if spec.MaxHops < 0 {
 		return invalidf("walk: maxHops %d is negative", spec.MaxHops)
 	}
+	if spec.Prune != nil && (spec.Parents || spec.FirstParent) {
+		return invalidf("walk: Prune cannot be combined with Parents or FirstParent")
+	}
 	fwd, back := &w.down, &w.up
 	switch spec.Dir {
 	case graph.Downstream:
@@ -96,6 +99,9 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 		}
 		var next []int32
 		for _, p := range level {
+			if spec.Prune != nil && spec.Prune(w.ids[p], depth) {
+				continue
+			}
 			for _, q := range fwd.of(p) {
 				if mark[q] == 0 {
 					mark[q] = int32(depth + 2)

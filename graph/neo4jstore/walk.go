@@ -34,7 +34,11 @@ func flowTypes(dir graph.Direction) (out, in []string) {
 
 // expandQuery is one level of a walk: from the frontier (element IDs) to
 // every neighbour the compromise flows to (downstream) or comes from
-// (upstream), one hop, with the frontier node it was reached from.
+// (upstream), one hop, with the frontier node it was reached from. The
+// frontier is matched in the workspace; its neighbours are not filtered
+// again (a property read per neighbour), since a company relationship only
+// ever joins two nodes of one workspace (Write matches both ends in it) and
+// factsOf reads each new node within the workspace.
 func expandQuery(dir graph.Direction, parents bool) string {
 	out, in := flowTypes(dir)
 	// Few records, big lists: the driver's cost is per record.
@@ -49,7 +53,7 @@ func expandQuery(dir graph.Direction, parents bool) string {
 			UNION
 			MATCH (n)<-[:` + strings.Join(in, "|") + `]-(m) RETURN m
 		}
-		WITH n, m WHERE m.workspace = $ws
+		WITH n, m
 		` + ret
 }
 
@@ -80,6 +84,12 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 			return invalidf("walk: maxHops %d is negative", spec.MaxHops)
 		}
 		return invalidf("walk: unknown direction %d", spec.Dir)
+	}
+	if spec.Prune != nil && (spec.Parents || spec.FirstParent) {
+		if _, err := s.Workspace(ctx, ws); err != nil {
+			return err
+		}
+		return invalidf("walk: Prune cannot be combined with Parents or FirstParent")
 	}
 	// Level 0: the starts, with the workspace's data version (one query
 	// for up to a batch of starts).
@@ -156,7 +166,19 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 		if !fn(l) || depth == spec.MaxHops {
 			return nil
 		}
-		if lv, err = s.expand(ctx, ws, version, q, lv.eids, visited); err != nil {
+		frontier := lv.eids
+		if spec.Prune != nil {
+			frontier = nil
+			for i, f := range lv.facts {
+				if !spec.Prune(f.ID, depth) {
+					frontier = append(frontier, lv.eids[i])
+				}
+			}
+			if len(frontier) == 0 {
+				return nil
+			}
+		}
+		if lv, err = s.expand(ctx, ws, version, q, frontier, visited); err != nil {
 			return err
 		}
 		if len(lv.facts) == 0 {

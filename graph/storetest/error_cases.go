@@ -91,6 +91,14 @@ func errorCases() []errorCase {
 		{name: "Walk from an unknown start", call: func(ctx context.Context, s graph.Store, _ *graph.Analyzer) error {
 			return s.Walk(ctx, ws, graph.WalkSpec{Starts: []string{"ghost"}, MaxHops: 2}, func(graph.Level) bool { return true })
 		}, any: true},
+		{name: "Walk pruned and with parents", call: func(ctx context.Context, s graph.Store, _ *graph.Analyzer) error {
+			return s.Walk(ctx, ws, graph.WalkSpec{Starts: []string{"e"}, MaxHops: 2, Parents: true,
+				Prune: func(string, int) bool { return false }}, func(graph.Level) bool { return true })
+		}, want: inv},
+		{name: "Walk pruned and with first parents", call: func(ctx context.Context, s graph.Store, _ *graph.Analyzer) error {
+			return s.Walk(ctx, ws, graph.WalkSpec{Starts: []string{"e"}, MaxHops: 2, FirstParent: true,
+				Prune: func(string, int) bool { return false }}, func(graph.Level) bool { return true })
+		}, want: inv},
 	}
 }
 

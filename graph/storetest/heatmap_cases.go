@@ -166,6 +166,44 @@ func runHeatmapCases(t *testing.T, open func(t *testing.T) graph.Store) {
 		})
 	}
 
+	t.Run("pairs: a harder entry takes over where an easier one runs out of hops", func(t *testing.T) {
+		// T-A enters at s3 (uncovered, v3) and at s1 (MAP-A implemented by
+		// its owner, v1). s3 reaches x in 2 hops and z1 in 3; s1 reaches x
+		// in 1 and z2 in 3. With maxHops 3 z2 is s1's alone: the walk from
+		// s1 must go on through x although s3 reached it (later).
+		s := setup(t, open, `org self self
+self IMPLEMENTS TFW:MAP-A implemented
+asset s3 systems L3 imp=2
+asset s1 systems L3 imp=2 owner=self
+asset m1 procedures L3 imp=2; asset x procedures L3 imp=2; asset z1 procedures L3 imp=2; asset z2 procedures L3 imp=2
+m1 RUNS_ON s3; x RUNS_ON m1; x RUNS_ON s1; z1 RUNS_ON x; z2 RUNS_ON z1`, nil)
+		a := graph.NewAnalyzer(s)
+		env, err := a.Load(context.Background(), ws)
+		if err != nil {
+			t.Fatalf("Load: %v", err)
+		}
+		for _, c := range []struct {
+			maxHops int
+			want    []string
+		}{
+			{3, []string{"m1 1 v3", "s1 0 v1", "s3 0 v3", "x 2 v3", "z1 3 v3", "z2 3 v1"}},
+			{2, []string{"m1 1 v3", "s1 0 v1", "s3 0 v3", "x 2 v3", "z1 2 v1"}},
+			{1, []string{"m1 1 v3", "s1 0 v1", "s3 0 v3", "x 1 v1"}},
+		} {
+			pairs, err := a.Pairs(context.Background(), env, c.maxHops)
+			if err != nil {
+				t.Fatalf("Pairs(%d): %v", c.maxHops, err)
+			}
+			var got []string
+			for _, p := range pairs {
+				if p.Threat == "T-A" {
+					got = append(got, fmt.Sprintf("%s %d v%d", p.Asset, p.Hops, p.Score.Exploitability))
+				}
+			}
+			checkList(t, fmt.Sprintf("T-A pairs, maxHops %d", c.maxHops), got, c.want)
+		}
+	})
+
 	for _, c := range cpsfCases() {
 		t.Run(c.name, func(t *testing.T) {
 			s := setup(t, open, c.graph, nil)

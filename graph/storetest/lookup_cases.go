@@ -229,6 +229,18 @@ func runLookupCases(t *testing.T, open func(t *testing.T) graph.Store) {
 				[]string{"0: e", "1: a<e b<e"}},
 			{"maxHops 0", graph.WalkSpec{Starts: []string{"e"}, Dir: graph.Downstream, MaxHops: 0, Parents: true}, 0,
 				[]string{"0: e"}},
+			// b is reported but not gone on from: p is reached the long way,
+			// through a, q and y.
+			{"pruned at b", graph.WalkSpec{Starts: []string{"e"}, Dir: graph.Downstream, MaxHops: 5, Prune: prune("b", 1)}, 0,
+				[]string{"0: e", "1: a b", "2: q", "3: y", "4: p"}},
+			// Pruning asks with the depth: b at depth 1 is not pruned by a
+			// rule for depth 0, so the walk is the unpruned one.
+			{"prune rule for another depth", graph.WalkSpec{Starts: []string{"e"}, Dir: graph.Downstream, MaxHops: 5, Prune: prune("b", 0)}, 0,
+				[]string{"0: e", "1: a b", "2: p q", "3: y"}},
+			{"pruned start", graph.WalkSpec{Starts: []string{"y", "e"}, Dir: graph.Upstream, MaxHops: 5, Prune: prune("y", 0)}, 0,
+				[]string{"0: e y", "1: a b", "2: p q"}},
+			{"everything pruned at depth 1", graph.WalkSpec{Starts: []string{"z"}, Dir: graph.Downstream, MaxHops: 5, Prune: func(_ string, d int) bool { return d >= 1 }}, 0,
+				[]string{"0: z", "1: y"}},
 		} {
 			var got []string
 			err := s.Walk(ctx, ws, c.spec, func(l graph.Level) bool {
@@ -289,6 +301,11 @@ func runLookupCases(t *testing.T, open func(t *testing.T) graph.Store) {
 			t.Errorf("the other workspace lost its asset: %v", err)
 		}
 	})
+}
+
+// prune returns a WalkSpec.Prune that prunes node id at depth only.
+func prune(id string, depth int) func(string, int) bool {
+	return func(n string, d int) bool { return n == id && d == depth }
 }
 
 func joinComma(xs []string) string {
