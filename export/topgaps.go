@@ -159,6 +159,12 @@ type gapEngine struct {
 	nlab  []uint8 // subjects that reached a node in the current walk (1 or 2)
 	lab   []int32 // the first of them
 	subj  map[string]int32
+	// frontiers of walk, kept between walks: node, witness class and
+	// subject of each item, this level (f) and the next (n)
+	fp, np, fw, nw, fl, nl []int32
+	// a rescoring's pair exploitabilities and witnesses (evaluate)
+	ev []int8
+	ew []int32
 	// nv caches, per subject, a class's exploitability with one more
 	// control; apply drops the subject's entries.
 	nv map[string]map[nvKey]int8
@@ -356,9 +362,10 @@ func (e *gapEngine) walk(ts *threatState, cv []int8, v []int8, witness []int32, 
 			lowest = 3 // D(2, v) = 1 for v <= 2, D(1, v) = 1
 		}
 	}
-	var frontier, next []int32
-	var fw, nw []int32 // witness class of each item
-	var fl, nl []int32 // subject of each item
+	// frontier and next list nodes, with the witness class (fw, nw) and
+	// subject (fl, nl) of each item.
+	frontier, next, fw, nw, fl, nl := e.fp, e.np, e.fw, e.nw, e.fl, e.nl
+	defer func() { e.fp, e.np, e.fw, e.nw, e.fl, e.nl = frontier, next, fw, nw, fl, nl }()
 	risk := 0
 	for g := int8(3); g >= lowest; g-- {
 		e.epoch++
@@ -558,8 +565,8 @@ func (e *gapEngine) evaluate(a action) *evalResult {
 		if cv == nil {
 			continue
 		}
-		v := make([]int8, len(ts.v))
-		w := make([]int32, len(ts.v))
+		e.ev, e.ew = slices.Grow(e.ev[:0], len(ts.v))[:len(ts.v)], slices.Grow(e.ew[:0], len(ts.v))[:len(ts.v)]
+		v, w := e.ev, e.ew
 		risk := e.walk(ts, cv, v, w, nil, ts.v)
 		r.gain += ts.risk - risk
 		for p := range v {
