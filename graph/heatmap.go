@@ -101,7 +101,7 @@ func (a *Analyzer) pairs(ctx context.Context, env *Env, maxHops int) ([]Pair, er
 	total := 0
 	for _, t := range env.Threats() {
 		run = run[:0]
-		_, err := a.reach(ctx, env, t, maxHops, false, func(r Reached) {
+		_, err := a.reach(ctx, env, t, maxHops, false, nil, func(r Reached) {
 			run = append(run, Pair{Threat: t.ID, Asset: r.Asset, Hops: r.Hops, Score: r.Score})
 		})
 		if err != nil {
