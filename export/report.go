@@ -282,7 +282,7 @@ func pairRows(ctx context.Context, an *graph.Analyzer, env *graph.Env, maxHops i
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			out[i], errs[i] = threatRows(ctx, an, env, t, maxHops, lang)
+			out[i], errs[i] = threatRows(ctx, an, env, t, nil, maxHops, lang)
 		}()
 	}
 	wg.Wait()
@@ -387,26 +387,29 @@ func detailedTop(ctx context.Context, an *graph.Analyzer, env *graph.Env, maxHop
 		rows[counts[b]] = PairRow{Threat: p.Threat, ThreatName: name, Asset: p.Asset, Hops: p.Hops, Score: p.Score}
 		counts[b]++
 	}
-	need := map[string]bool{}
-	for i := range rows[:min(n, len(rows))] {
-		need[rows[i].Threat] = true
+	// The assets of the first n rows, per threat: only their paths are
+	// traced.
+	top := rows[:min(n, len(rows))]
+	need := map[string][]string{}
+	for i := range top {
+		need[top[i].Threat] = append(need[top[i].Threat], top[i].Asset)
 	}
 	for _, t := range threats {
-		if !need[t.ID] {
+		if need[t.ID] == nil {
 			continue
 		}
-		full, err := threatRows(ctx, an, env, t, maxHops, lang)
+		detailed, err := threatRows(ctx, an, env, t, need[t.ID], maxHops, lang)
 		if err != nil {
 			return nil, nil, err
 		}
-		byAsset := make(map[string]*PairRow, len(full))
-		for i := range full {
-			byAsset[full[i].Asset] = &full[i]
+		byAsset := make(map[string]*PairRow, len(detailed))
+		for i := range detailed {
+			byAsset[detailed[i].Asset] = &detailed[i]
 		}
-		for i := range rows[:min(n, len(rows))] {
-			if rows[i].Threat == t.ID {
-				if f := byAsset[rows[i].Asset]; f != nil {
-					rows[i] = *f
+		for i := range top {
+			if top[i].Threat == t.ID {
+				if f := byAsset[top[i].Asset]; f != nil {
+					top[i] = *f
 				}
 			}
 		}
@@ -425,9 +428,18 @@ func comparePairs(a, b PairRow) int {
 	)
 }
 
-func threatRows(ctx context.Context, an *graph.Analyzer, env *graph.Env, t *graph.Threat, maxHops int, lang Lang) ([]PairRow, error) {
+// threatRows returns the detailed rows of threat t's pairs: of the assets
+// given, or of all it reaches when assets is nil.
+func threatRows(ctx context.Context, an *graph.Analyzer, env *graph.Env, t *graph.Threat, assets []string, maxHops int, lang Lang) ([]PairRow, error) {
 	ws := env.Workspace.ID
-	br, err := an.AssetsReachedBy(ctx, ws, t.ID, graph.ReachOptions{MaxHops: maxHops})
+	opt := graph.ReachOptions{MaxHops: maxHops}
+	var br *graph.BlastRadius
+	var err error
+	if assets == nil {
+		br, err = an.AssetsReachedBy(ctx, ws, t.ID, opt)
+	} else {
+		br, err = an.AssetsReachedAmong(ctx, ws, t.ID, assets, opt)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("export: threat %s in %q: %w", t.ID, ws, err)
 	}
