@@ -421,7 +421,13 @@ func (a *Analyzer) reach(ctx context.Context, env *Env, t *Threat, maxHops int, 
 		groups[v] = append(groups[v], n.ID)
 	}
 	tl := env.Likelihood(t)
+	// seen holds the assets the groups walked so far reached; the last
+	// group only reads it.
 	seen := map[string]struct{}{}
+	last := 1
+	for last < 3 && len(groups[last]) == 0 {
+		last++
+	}
 	for v := 3; v >= 1; v-- {
 		if len(groups[v]) == 0 {
 			continue
@@ -441,7 +447,9 @@ func (a *Analyzer) reach(ctx context.Context, env *Env, t *Threat, maxHops int, 
 				if _, ok := seen[n.ID]; ok {
 					continue
 				}
-				seen[n.ID] = struct{}{}
+				if v != last {
+					seen[n.ID] = struct{}{}
+				}
 				if among != nil {
 					if _, ok := among[n.ID]; !ok {
 						continue
