@@ -253,7 +253,8 @@ func newGapEngine(ctx context.Context, an *graph.Analyzer, ws string, maxHops in
 			k := classKey(nf)
 			c := byKey[k]
 			if c == nil {
-				c = &entryClass{facts: nf, subject: subjectOf(nf)}
+				rep := *nf // a copy: the entries need not stay in memory
+				c = &entryClass{facts: &rep, subject: subjectOf(nf)}
 				id, ok := e.subj[c.subject]
 				if !ok {
 					id = int32(len(e.subj))
