@@ -304,16 +304,16 @@ func (a *Analyzer) CPSFFromPairs(ctx context.Context, env *Env, maxHops int, pai
 		return nil, err
 	}
 	h := &CPSFHeatmap{Workspace: ws, MaxHops: maxHops}
-	bycell := map[Cell][]*RiskSource{}
+	bycell := map[Cell][]RiskSourceRef{}
 	for i := range env.Index.Catalog.RiskSources {
 		rs := &env.Index.Catalog.RiskSources[i]
-		bycell[rs.Cell()] = append(bycell[rs.Cell()], rs)
+		bycell[rs.Cell()] = append(bycell[rs.Cell()], RiskSourceRef{RS: rs, Ord: i})
 	}
 	for _, c := range all {
 		cell := CPSFCell{Layer: c.Layer, Component: c.Component, RiskSources: len(bycell[c])}
 		var reqs []string
-		for _, rs := range bycell[c] {
-			reqs = append(reqs, env.Index.RequirementsFor[rs.ID]...)
+		for _, r := range bycell[c] {
+			reqs = append(reqs, env.Index.RequirementsFor[r.RS.ID]...)
 		}
 		slices.Sort(reqs)
 		cell.Requirements = slices.Compact(reqs)
@@ -335,9 +335,11 @@ func (a *Analyzer) CPSFFromPairs(ctx context.Context, env *Env, maxHops int, pai
 			if len(rss) == 0 {
 				continue
 			}
-			cov := env.Index.coverageOf(rss, n, env.Statuses)
+			// The mean coverage of the node's risk sources, as coverageOf
+			// gives it, without its lists.
+			cov := env.Index.coveredSum(rss, n, env.Statuses.ownerVector(env.Index, n)) / float64(len(rss))
 			c.Assessed += len(rss)
-			sums[cellIndex(l, n.Component)] += cov.Coverage * float64(len(rss))
+			sums[cellIndex(l, n.Component)] += cov * float64(len(rss))
 		}
 	}
 	for i := range h.Cells {
