@@ -345,7 +345,10 @@ func (e *gapEngine) exploitability(threat string, c *entryClass, extra action) i
 // sets multi[p] when the group that sets p's v reaches p from entries of two
 // subjects or more: then no single action can lower p (the k-nearest
 // distinct sources walk: a node forwards only the first two subjects that
-// reach it, which is enough to tell one from several).
+// reach it, which is enough to tell one from several). A group whose damage
+// likelihood is 1 is walked with one subject a node: no action can lower
+// the pairs it sets, so their multi is never read (the nodes it reaches,
+// and their depths, are the same).
 //
 // With old (the pairs' current v), the walk rescoring an action skips the
 // groups that cannot change a damage likelihood: assets it no longer
@@ -369,6 +372,7 @@ func (e *gapEngine) walk(ts *threatState, cv []int8, v []int8, witness []int32, 
 	defer func() { e.fp, e.np, e.fw, e.nw, e.fl, e.nl = frontier, next, fw, nw, fl, nl }()
 	risk := 0
 	for g := int8(3); g >= lowest; g-- {
+		two := multi != nil && graph.DamageLikelihood(ts.like, int(g)) > 1
 		e.epoch++
 		frontier, fw, fl = frontier[:0], fw[:0], fl[:0]
 		for ci, c := range ts.classes {
@@ -380,7 +384,7 @@ func (e *gapEngine) walk(ts *threatState, cv []int8, v []int8, witness []int32, 
 				continue
 			}
 			for _, p := range c.members {
-				if e.accept(p, c.subjectID, multi != nil) {
+				if e.accept(p, c.subjectID, two) {
 					frontier = append(frontier, p)
 					fw = append(fw, int32(ci))
 					fl = append(fl, c.subjectID)
@@ -396,7 +400,7 @@ func (e *gapEngine) walk(ts *threatState, cv []int8, v []int8, witness []int32, 
 					v[p] = g
 					witness[p] = fw[i]
 					risk += int(e.imp[p]) * graph.DamageLikelihood(ts.like, int(g))
-				} else if multi != nil && v[p] == g && e.nlab[p] == 2 {
+				} else if two && v[p] == g && e.nlab[p] == 2 {
 					multi[p] = true
 				}
 			}
@@ -406,7 +410,7 @@ func (e *gapEngine) walk(ts *threatState, cv []int8, v []int8, witness []int32, 
 			next, nw, nl = next[:0], nw[:0], nl[:0]
 			for i, p := range frontier {
 				for _, q := range e.to[e.off[p]:e.off[p+1]] {
-					if e.accept(q, fl[i], multi != nil) {
+					if e.accept(q, fl[i], two) {
 						next = append(next, q)
 						nw = append(nw, fw[i])
 						nl = append(nl, fl[i])
