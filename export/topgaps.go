@@ -350,10 +350,10 @@ func (e *gapEngine) exploitability(threat string, c *entryClass, extra action) i
 // the pairs it sets, so their multi is never read (the nodes it reaches,
 // and their depths, are the same).
 //
-// With old (the pairs' current v), the walk rescoring an action skips the
-// groups that cannot change a damage likelihood: assets it no longer
-// reaches from a higher group fall to v = 1 (the set of assets reached does
-// not change with coverage).
+// With old (the pairs' current v), the walk (rescoring an action, or
+// applying one) skips the groups that cannot change a damage likelihood:
+// assets it no longer reaches from a higher group fall to v = 1 (the set of
+// assets reached does not change with coverage).
 func (e *gapEngine) walk(ts *threatState, cv []int8, v []int8, witness []int32, multi []bool, old []int8) int {
 	clear(v)
 	if multi != nil {
@@ -600,6 +600,10 @@ func (e *gapEngine) apply(r *evalResult) {
 		for ci, c := range ts.classes {
 			c.v = cv[ci]
 		}
-		ts.risk = e.walk(ts, nil, ts.v, ts.witness, ts.multi, nil)
+		// The groups that cannot set a damage likelihood above 1 are not
+		// walked again: the assets they reached keep D = 1 (as v = 1,
+		// and with a stale witness, which nothing reads where D = 1).
+		e.ev = append(e.ev[:0], ts.v...)
+		ts.risk = e.walk(ts, nil, ts.v, ts.witness, ts.multi, e.ev)
 	}
 }
