@@ -104,7 +104,7 @@ func TopGaps(ctx context.Context, an *graph.Analyzer, ws string, n, maxHops int)
 		chosen[best.action] = true
 		e.apply(best)
 		res.Choices = append(res.Choices, GapChoice{
-			Control: best.action.control, Subject: best.action.subject, SubjectName: e.names[best.action.subject],
+			Control: best.action.control, Subject: best.action.subject, SubjectName: e.names[e.pos[best.action.subject]],
 			Reduction: best.gain, RiskAfter: e.total(), Pairs: best.pairs, RiskSources: best.riskSources,
 		})
 	}
@@ -149,7 +149,8 @@ type gapEngine struct {
 	ids     []string
 	imp     []int8 // importance per node; 0 for organizations
 	off, to []int32
-	names   map[string]string
+	names   []string         // per node
+	pos     map[string]int32 // node number of each ID
 	threats []*threatState
 	// added holds the chosen controls per subject.
 	added map[string][]graph.ControlRef
@@ -188,22 +189,23 @@ func newGapEngine(ctx context.Context, an *graph.Analyzer, ws string, maxHops in
 	if err != nil {
 		return nil, fmt.Errorf("export: top gaps of %q: edges: %w", ws, err)
 	}
-	e := &gapEngine{env: env, maxHops: maxHops, names: map[string]string{}, added: map[string][]graph.ControlRef{}, nv: map[string]map[nvKey]int8{}}
-	pos := make(map[string]int32, len(env.Orgs)+len(page.Assets))
+	e := &gapEngine{env: env, maxHops: maxHops, added: map[string][]graph.ControlRef{}, nv: map[string]map[nvKey]int8{}}
+	nn := len(env.Orgs) + len(page.Assets)
+	pos := make(map[string]int32, nn)
+	e.ids, e.imp, e.names, e.pos = make([]string, 0, nn), make([]int8, 0, nn), make([]string, 0, nn), pos
 	for _, o := range env.Orgs {
 		pos[o.ID] = int32(len(e.ids))
 		e.ids = append(e.ids, o.ID)
 		e.imp = append(e.imp, 0)
-		e.names[o.ID] = o.Name
+		e.names = append(e.names, o.Name)
 	}
 	for _, a := range page.Assets {
 		pos[a.ID] = int32(len(e.ids))
 		e.ids = append(e.ids, a.ID)
 		e.imp = append(e.imp, int8(a.EffectiveImportance()))
-		e.names[a.ID] = a.Name
+		e.names = append(e.names, a.Name)
 	}
-	nn := len(e.ids)
-	var arcs [][2]int32
+	arcs := make([][2]int32, 0, 2*len(edges)) // at most two an edge
 	for _, ed := range edges {
 		f, okf := pos[ed.From]
 		t, okt := pos[ed.To]
@@ -244,14 +246,15 @@ func newGapEngine(ctx context.Context, an *graph.Analyzer, ws string, maxHops in
 		}
 		ts := &threatState{t: t, like: env.Likelihood(t), bySubject: map[string][]int{}, v: make([]int8, nn), witness: make([]int32, nn), multi: make([]bool, nn)}
 		byKey := map[string]*entryClass{}
+		var key []byte
 		for i := range entries {
 			nf := &entries[i]
 			p, ok := pos[nf.ID]
 			if !ok {
 				continue
 			}
-			k := classKey(nf)
-			c := byKey[k]
+			key = appendClassKey(key[:0], nf)
+			c := byKey[string(key)] // no allocation for the look-up
 			if c == nil {
 				rep := *nf // a copy: the entries need not stay in memory
 				c = &entryClass{facts: &rep, subject: subjectOf(nf)}
@@ -261,7 +264,7 @@ func newGapEngine(ctx context.Context, an *graph.Analyzer, ws string, maxHops in
 					e.subj[c.subject] = id
 				}
 				c.subjectID = id
-				byKey[k] = c
+				byKey[string(key)] = c
 				ts.bySubject[c.subject] = append(ts.bySubject[c.subject], len(ts.classes))
 				ts.classes = append(ts.classes, c)
 			}
@@ -283,28 +286,26 @@ func subjectOf(nf *graph.NodeFacts) string {
 	return nf.Org
 }
 
-func classKey(nf *graph.NodeFacts) string {
-	var b strings.Builder
-	b.WriteString(string(nf.Kind))
-	b.WriteByte('|')
-	if nf.Kind == graph.KindOrg || nf.Org == "" {
-		b.WriteString(nf.ID)
-	} else {
-		b.WriteString(nf.Org)
-	}
-	b.WriteByte('|')
-	b.WriteString(string(nf.Component))
+// appendClassKey appends the key of nf's entry class to b.
+func appendClassKey(b []byte, nf *graph.NodeFacts) []byte {
+	b = append(b, nf.Kind...)
+	b = append(b, '|')
+	b = append(b, subjectOf(nf)...)
+	b = append(b, '|')
+	b = append(b, nf.Component...)
 	for _, l := range nf.Layers {
-		b.WriteByte('|')
-		b.WriteString(string(l))
+		b = append(b, '|')
+		b = append(b, l...)
 	}
 	for _, s := range nf.Statuses {
-		b.WriteByte('|')
-		b.WriteString(s.Control.String())
-		b.WriteByte('=')
-		b.WriteString(string(s.Status))
+		b = append(b, '|')
+		b = append(b, s.Control.Framework...)
+		b = append(b, ':')
+		b = append(b, s.Control.ID...)
+		b = append(b, '=')
+		b = append(b, s.Status...)
 	}
-	return b.String()
+	return b
 }
 
 // coverage computes class c's coverage for a threat with the chosen
