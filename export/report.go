@@ -231,8 +231,9 @@ func Build(ctx context.Context, an *graph.Analyzer, ws string, opt Options) (*Re
 		}()
 	}
 	var pairs []PairRow
+	var byThreat []graph.Pair // the analyzer's pairs, by threat then asset
 	if opt.Details > 0 {
-		pairs, err = detailedTop(ctx, an, env, opt.MaxHops, opt.Lang, opt.Details)
+		pairs, byThreat, err = detailedTop(ctx, an, env, opt.MaxHops, opt.Lang, opt.Details)
 	} else {
 		pairs, err = pairRows(ctx, an, env, opt.MaxHops, opt.Lang)
 	}
@@ -254,14 +255,16 @@ func Build(ctx context.Context, an *graph.Analyzer, ws string, opt Options) (*Re
 		r.TotalRisk += p.Score.Risk
 	}
 	if opt.Kind.Has(KindIPA) {
-		gp := make([]graph.Pair, len(pairs))
-		for i, p := range pairs {
-			gp[i] = graph.Pair{Threat: p.Threat, Asset: p.Asset, Hops: p.Hops, Score: p.Score}
+		if byThreat == nil {
+			byThreat = make([]graph.Pair, len(pairs))
+			for i, p := range pairs {
+				byThreat[i] = graph.Pair{Threat: p.Threat, Asset: p.Asset, Hops: p.Hops, Score: p.Score}
+			}
+			slices.SortFunc(byThreat, func(a, b graph.Pair) int {
+				return cmp.Or(strings.Compare(a.Threat, b.Threat), strings.Compare(a.Asset, b.Asset))
+			})
 		}
-		slices.SortFunc(gp, func(a, b graph.Pair) int {
-			return cmp.Or(strings.Compare(a.Threat, b.Threat), strings.Compare(a.Asset, b.Asset))
-		})
-		r.IPA = graph.NewIPAHeatmap(ws, opt.MaxHops, gp)
+		r.IPA = graph.NewIPAHeatmap(ws, opt.MaxHops, byThreat)
 	}
 	return r, nil
 }
@@ -279,7 +282,7 @@ func pairRows(ctx context.Context, an *graph.Analyzer, env *graph.Env, maxHops i
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			out[i], errs[i] = threatRows(ctx, an, env, t, maxHops, lang)
+			out[i], errs[i] = threatRows(ctx, an, env, t, nil, maxHops, lang)
 		}()
 	}
 	wg.Wait()
@@ -344,20 +347,16 @@ var bucketOf = func() [9]int {
 }()
 
 // detailedTop returns every pair in report order, the first n with their
-// path, entry and gaps. The pairs come from the analyzer (cached on a
-// versioned store); paths are computed only for the threats of the first n.
-func detailedTop(ctx context.Context, an *graph.Analyzer, env *graph.Env, maxHops int, lang Lang, n int) ([]PairRow, error) {
+// path, entry and gaps, and the analyzer's pairs it took them from (by
+// threat, then asset; shared, not to be modified). The pairs come from the
+// analyzer (cached on a versioned store); paths are computed only for the
+// threats of the first n.
+func detailedTop(ctx context.Context, an *graph.Analyzer, env *graph.Env, maxHops int, lang Lang, n int) ([]PairRow, []graph.Pair, error) {
 	pairs, err := an.Pairs(ctx, env, maxHops)
 	if err != nil {
-		return nil, fmt.Errorf("export: pairs of %q: %w", env.Workspace.ID, err)
+		return nil, nil, fmt.Errorf("export: pairs of %q: %w", env.Workspace.ID, err)
 	}
 	threats := env.Threats()
-	tidx := make(map[string]int32, len(threats))
-	names := make([]string, len(threats))
-	for i, t := range threats {
-		tidx[t.ID] = int32(i)
-		names[i] = pick(lang, t.NameEN, t.NameJA)
-	}
 	// The order of pairRows: risk, importance, damage (highest first), then
 	// threat and asset. The analyzer's pairs are sorted by threat (in ID
 	// order, as env.Threats) and asset already, so a stable bucketing by
@@ -374,42 +373,48 @@ func detailedTop(ctx context.Context, an *graph.Analyzer, env *graph.Env, maxHop
 	for b := 1; b < len(counts); b++ {
 		counts[b] += counts[b-1]
 	}
-	order := make([]int32, len(pairs))
+	// One pass in the analyzer's order places each row; the threat (and
+	// its name) changes only between runs.
+	rows := make([]PairRow, len(pairs))
+	ti, name := -1, ""
 	for i := range pairs {
-		b := bucket(&pairs[i])
-		order[counts[b]] = int32(i)
+		p := &pairs[i]
+		if ti < 0 || threats[ti].ID != p.Threat {
+			ti = slices.IndexFunc(threats, func(t *graph.Threat) bool { return t.ID == p.Threat })
+			name = pick(lang, threats[ti].NameEN, threats[ti].NameJA)
+		}
+		b := bucket(p)
+		rows[counts[b]] = PairRow{Threat: p.Threat, ThreatName: name, Asset: p.Asset, Hops: p.Hops, Score: p.Score}
 		counts[b]++
 	}
-	rows := make([]PairRow, len(pairs))
-	need := map[string]bool{}
-	for i, k := range order {
-		p := &pairs[k]
-		rows[i] = PairRow{Threat: p.Threat, ThreatName: names[tidx[p.Threat]], Asset: p.Asset, Hops: p.Hops, Score: p.Score}
-		if i < n {
-			need[p.Threat] = true
-		}
+	// The assets of the first n rows, per threat: only their paths are
+	// traced.
+	top := rows[:min(n, len(rows))]
+	need := map[string][]string{}
+	for i := range top {
+		need[top[i].Threat] = append(need[top[i].Threat], top[i].Asset)
 	}
 	for _, t := range threats {
-		if !need[t.ID] {
+		if need[t.ID] == nil {
 			continue
 		}
-		full, err := threatRows(ctx, an, env, t, maxHops, lang)
+		detailed, err := threatRows(ctx, an, env, t, need[t.ID], maxHops, lang)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		byAsset := make(map[string]*PairRow, len(full))
-		for i := range full {
-			byAsset[full[i].Asset] = &full[i]
+		byAsset := make(map[string]*PairRow, len(detailed))
+		for i := range detailed {
+			byAsset[detailed[i].Asset] = &detailed[i]
 		}
-		for i := range rows[:min(n, len(rows))] {
-			if rows[i].Threat == t.ID {
-				if f := byAsset[rows[i].Asset]; f != nil {
-					rows[i] = *f
+		for i := range top {
+			if top[i].Threat == t.ID {
+				if f := byAsset[top[i].Asset]; f != nil {
+					top[i] = *f
 				}
 			}
 		}
 	}
-	return rows, nil
+	return rows, pairs, nil
 }
 
 // comparePairs is the order of Report.Pairs.
@@ -423,9 +428,18 @@ func comparePairs(a, b PairRow) int {
 	)
 }
 
-func threatRows(ctx context.Context, an *graph.Analyzer, env *graph.Env, t *graph.Threat, maxHops int, lang Lang) ([]PairRow, error) {
+// threatRows returns the detailed rows of threat t's pairs: of the assets
+// given, or of all it reaches when assets is nil.
+func threatRows(ctx context.Context, an *graph.Analyzer, env *graph.Env, t *graph.Threat, assets []string, maxHops int, lang Lang) ([]PairRow, error) {
 	ws := env.Workspace.ID
-	br, err := an.AssetsReachedBy(ctx, ws, t.ID, graph.ReachOptions{MaxHops: maxHops})
+	opt := graph.ReachOptions{MaxHops: maxHops}
+	var br *graph.BlastRadius
+	var err error
+	if assets == nil {
+		br, err = an.AssetsReachedBy(ctx, ws, t.ID, opt)
+	} else {
+		br, err = an.AssetsReachedAmong(ctx, ws, t.ID, assets, opt)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("export: threat %s in %q: %w", t.ID, ws, err)
 	}

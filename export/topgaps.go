@@ -104,7 +104,7 @@ func TopGaps(ctx context.Context, an *graph.Analyzer, ws string, n, maxHops int)
 		chosen[best.action] = true
 		e.apply(best)
 		res.Choices = append(res.Choices, GapChoice{
-			Control: best.action.control, Subject: best.action.subject, SubjectName: e.names[best.action.subject],
+			Control: best.action.control, Subject: best.action.subject, SubjectName: e.names[e.pos[best.action.subject]],
 			Reduction: best.gain, RiskAfter: e.total(), Pairs: best.pairs, RiskSources: best.riskSources,
 		})
 	}
@@ -149,7 +149,8 @@ type gapEngine struct {
 	ids     []string
 	imp     []int8 // importance per node; 0 for organizations
 	off, to []int32
-	names   map[string]string
+	names   []string         // per node
+	pos     map[string]int32 // node number of each ID
 	threats []*threatState
 	// added holds the chosen controls per subject.
 	added map[string][]graph.ControlRef
@@ -159,6 +160,12 @@ type gapEngine struct {
 	nlab  []uint8 // subjects that reached a node in the current walk (1 or 2)
 	lab   []int32 // the first of them
 	subj  map[string]int32
+	// frontiers of walk, kept between walks: node, witness class and
+	// subject of each item, this level (f) and the next (n)
+	fp, np, fw, nw, fl, nl []int32
+	// a rescoring's pair exploitabilities and witnesses (evaluate)
+	ev []int8
+	ew []int32
 	// nv caches, per subject, a class's exploitability with one more
 	// control; apply drops the subject's entries.
 	nv map[string]map[nvKey]int8
@@ -182,22 +189,23 @@ func newGapEngine(ctx context.Context, an *graph.Analyzer, ws string, maxHops in
 	if err != nil {
 		return nil, fmt.Errorf("export: top gaps of %q: edges: %w", ws, err)
 	}
-	e := &gapEngine{env: env, maxHops: maxHops, names: map[string]string{}, added: map[string][]graph.ControlRef{}, nv: map[string]map[nvKey]int8{}}
-	pos := make(map[string]int32, len(env.Orgs)+len(page.Assets))
+	e := &gapEngine{env: env, maxHops: maxHops, added: map[string][]graph.ControlRef{}, nv: map[string]map[nvKey]int8{}}
+	nn := len(env.Orgs) + len(page.Assets)
+	pos := make(map[string]int32, nn)
+	e.ids, e.imp, e.names, e.pos = make([]string, 0, nn), make([]int8, 0, nn), make([]string, 0, nn), pos
 	for _, o := range env.Orgs {
 		pos[o.ID] = int32(len(e.ids))
 		e.ids = append(e.ids, o.ID)
 		e.imp = append(e.imp, 0)
-		e.names[o.ID] = o.Name
+		e.names = append(e.names, o.Name)
 	}
 	for _, a := range page.Assets {
 		pos[a.ID] = int32(len(e.ids))
 		e.ids = append(e.ids, a.ID)
 		e.imp = append(e.imp, int8(a.EffectiveImportance()))
-		e.names[a.ID] = a.Name
+		e.names = append(e.names, a.Name)
 	}
-	nn := len(e.ids)
-	var arcs [][2]int32
+	arcs := make([][2]int32, 0, 2*len(edges)) // at most two an edge
 	for _, ed := range edges {
 		f, okf := pos[ed.From]
 		t, okt := pos[ed.To]
@@ -238,23 +246,25 @@ func newGapEngine(ctx context.Context, an *graph.Analyzer, ws string, maxHops in
 		}
 		ts := &threatState{t: t, like: env.Likelihood(t), bySubject: map[string][]int{}, v: make([]int8, nn), witness: make([]int32, nn), multi: make([]bool, nn)}
 		byKey := map[string]*entryClass{}
+		var key []byte
 		for i := range entries {
 			nf := &entries[i]
 			p, ok := pos[nf.ID]
 			if !ok {
 				continue
 			}
-			k := classKey(nf)
-			c := byKey[k]
+			key = appendClassKey(key[:0], nf)
+			c := byKey[string(key)] // no allocation for the look-up
 			if c == nil {
-				c = &entryClass{facts: nf, subject: subjectOf(nf)}
+				rep := *nf // a copy: the entries need not stay in memory
+				c = &entryClass{facts: &rep, subject: subjectOf(nf)}
 				id, ok := e.subj[c.subject]
 				if !ok {
 					id = int32(len(e.subj))
 					e.subj[c.subject] = id
 				}
 				c.subjectID = id
-				byKey[k] = c
+				byKey[string(key)] = c
 				ts.bySubject[c.subject] = append(ts.bySubject[c.subject], len(ts.classes))
 				ts.classes = append(ts.classes, c)
 			}
@@ -276,28 +286,26 @@ func subjectOf(nf *graph.NodeFacts) string {
 	return nf.Org
 }
 
-func classKey(nf *graph.NodeFacts) string {
-	var b strings.Builder
-	b.WriteString(string(nf.Kind))
-	b.WriteByte('|')
-	if nf.Kind == graph.KindOrg || nf.Org == "" {
-		b.WriteString(nf.ID)
-	} else {
-		b.WriteString(nf.Org)
-	}
-	b.WriteByte('|')
-	b.WriteString(string(nf.Component))
+// appendClassKey appends the key of nf's entry class to b.
+func appendClassKey(b []byte, nf *graph.NodeFacts) []byte {
+	b = append(b, nf.Kind...)
+	b = append(b, '|')
+	b = append(b, subjectOf(nf)...)
+	b = append(b, '|')
+	b = append(b, nf.Component...)
 	for _, l := range nf.Layers {
-		b.WriteByte('|')
-		b.WriteString(string(l))
+		b = append(b, '|')
+		b = append(b, l...)
 	}
 	for _, s := range nf.Statuses {
-		b.WriteByte('|')
-		b.WriteString(s.Control.String())
-		b.WriteByte('=')
-		b.WriteString(string(s.Status))
+		b = append(b, '|')
+		b = append(b, s.Control.Framework...)
+		b = append(b, ':')
+		b = append(b, s.Control.ID...)
+		b = append(b, '=')
+		b = append(b, s.Status...)
 	}
-	return b.String()
+	return b
 }
 
 // coverage computes class c's coverage for a threat with the chosen
@@ -338,12 +346,15 @@ func (e *gapEngine) exploitability(threat string, c *entryClass, extra action) i
 // sets multi[p] when the group that sets p's v reaches p from entries of two
 // subjects or more: then no single action can lower p (the k-nearest
 // distinct sources walk: a node forwards only the first two subjects that
-// reach it, which is enough to tell one from several).
+// reach it, which is enough to tell one from several). A group whose damage
+// likelihood is 1 is walked with one subject a node: no action can lower
+// the pairs it sets, so their multi is never read (the nodes it reaches,
+// and their depths, are the same).
 //
-// With old (the pairs' current v), the walk rescoring an action skips the
-// groups that cannot change a damage likelihood: assets it no longer
-// reaches from a higher group fall to v = 1 (the set of assets reached does
-// not change with coverage).
+// With old (the pairs' current v), the walk (rescoring an action, or
+// applying one) skips the groups that cannot change a damage likelihood:
+// assets it no longer reaches from a higher group fall to v = 1 (the set of
+// assets reached does not change with coverage).
 func (e *gapEngine) walk(ts *threatState, cv []int8, v []int8, witness []int32, multi []bool, old []int8) int {
 	clear(v)
 	if multi != nil {
@@ -356,11 +367,13 @@ func (e *gapEngine) walk(ts *threatState, cv []int8, v []int8, witness []int32, 
 			lowest = 3 // D(2, v) = 1 for v <= 2, D(1, v) = 1
 		}
 	}
-	var frontier, next []int32
-	var fw, nw []int32 // witness class of each item
-	var fl, nl []int32 // subject of each item
+	// frontier and next list nodes, with the witness class (fw, nw) and
+	// subject (fl, nl) of each item.
+	frontier, next, fw, nw, fl, nl := e.fp, e.np, e.fw, e.nw, e.fl, e.nl
+	defer func() { e.fp, e.np, e.fw, e.nw, e.fl, e.nl = frontier, next, fw, nw, fl, nl }()
 	risk := 0
 	for g := int8(3); g >= lowest; g-- {
+		two := multi != nil && graph.DamageLikelihood(ts.like, int(g)) > 1
 		e.epoch++
 		frontier, fw, fl = frontier[:0], fw[:0], fl[:0]
 		for ci, c := range ts.classes {
@@ -372,7 +385,7 @@ func (e *gapEngine) walk(ts *threatState, cv []int8, v []int8, witness []int32, 
 				continue
 			}
 			for _, p := range c.members {
-				if e.accept(p, c.subjectID, multi != nil) {
+				if e.accept(p, c.subjectID, two) {
 					frontier = append(frontier, p)
 					fw = append(fw, int32(ci))
 					fl = append(fl, c.subjectID)
@@ -388,7 +401,7 @@ func (e *gapEngine) walk(ts *threatState, cv []int8, v []int8, witness []int32, 
 					v[p] = g
 					witness[p] = fw[i]
 					risk += int(e.imp[p]) * graph.DamageLikelihood(ts.like, int(g))
-				} else if multi != nil && v[p] == g && e.nlab[p] == 2 {
+				} else if two && v[p] == g && e.nlab[p] == 2 {
 					multi[p] = true
 				}
 			}
@@ -398,7 +411,7 @@ func (e *gapEngine) walk(ts *threatState, cv []int8, v []int8, witness []int32, 
 			next, nw, nl = next[:0], nw[:0], nl[:0]
 			for i, p := range frontier {
 				for _, q := range e.to[e.off[p]:e.off[p+1]] {
-					if e.accept(q, fl[i], multi != nil) {
+					if e.accept(q, fl[i], two) {
 						next = append(next, q)
 						nw = append(nw, fw[i])
 						nl = append(nl, fl[i])
@@ -558,8 +571,8 @@ func (e *gapEngine) evaluate(a action) *evalResult {
 		if cv == nil {
 			continue
 		}
-		v := make([]int8, len(ts.v))
-		w := make([]int32, len(ts.v))
+		e.ev, e.ew = slices.Grow(e.ev[:0], len(ts.v))[:len(ts.v)], slices.Grow(e.ew[:0], len(ts.v))[:len(ts.v)]
+		v, w := e.ev, e.ew
 		risk := e.walk(ts, cv, v, w, nil, ts.v)
 		r.gain += ts.risk - risk
 		for p := range v {
@@ -588,6 +601,10 @@ func (e *gapEngine) apply(r *evalResult) {
 		for ci, c := range ts.classes {
 			c.v = cv[ci]
 		}
-		ts.risk = e.walk(ts, nil, ts.v, ts.witness, ts.multi, nil)
+		// The groups that cannot set a damage likelihood above 1 are not
+		// walked again: the assets they reached keep D = 1 (as v = 1,
+		// and with a stale witness, which nothing reads where D = 1).
+		e.ev = append(e.ev[:0], ts.v...)
+		ts.risk = e.walk(ts, nil, ts.v, ts.witness, ts.multi, e.ev)
 	}
 }

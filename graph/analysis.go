@@ -340,6 +340,25 @@ type BlastRadius struct {
 // AssetsReachedBy answers which assets threat id reaches in workspace ws
 // within maxHops, ranked by risk value.
 func (a *Analyzer) AssetsReachedBy(ctx context.Context, ws, id string, opt ReachOptions) (*BlastRadius, error) {
+	return a.blastRadius(ctx, ws, id, nil, opt)
+}
+
+// AssetsReachedAmong answers AssetsReachedBy for the given assets only: its
+// Assets whose ID is among assets, in its order, each with the same hops,
+// score and path, and the same Entries. Paths are traced for these assets
+// alone, which spares a caller that prints a few rows of a large blast
+// radius tracing every path. IDs the threat does not reach, or that name no
+// asset, are left out.
+func (a *Analyzer) AssetsReachedAmong(ctx context.Context, ws, id string, assets []string, opt ReachOptions) (*BlastRadius, error) {
+	among := make(map[string]struct{}, len(assets))
+	for _, x := range assets {
+		among[x] = struct{}{}
+	}
+	return a.blastRadius(ctx, ws, id, among, opt)
+}
+
+// blastRadius is AssetsReachedBy for the assets of among (nil: all).
+func (a *Analyzer) blastRadius(ctx context.Context, ws, id string, among map[string]struct{}, opt ReachOptions) (*BlastRadius, error) {
 	maxHops, _, err := opt.resolve()
 	if err != nil {
 		return nil, err
@@ -353,7 +372,7 @@ func (a *Analyzer) AssetsReachedBy(ctx context.Context, ws, id string, opt Reach
 		return nil, &NotFoundError{Kind: "threat", ID: id}
 	}
 	br := &BlastRadius{Workspace: ws, Threat: *t, MaxHops: maxHops}
-	entries, err := a.reach(ctx, env, t, maxHops, true, func(r Reached) { br.Assets = append(br.Assets, r) })
+	entries, err := a.reach(ctx, env, t, maxHops, true, among, func(r Reached) { br.Assets = append(br.Assets, r) })
 	if err != nil {
 		return nil, err
 	}
@@ -379,8 +398,11 @@ func sortReached(rs []Reached) {
 // score, and hands each to emit. Entries are grouped by exploitability; the
 // groups are walked downstream from the easiest (v = 3) to the hardest
 // (v = 1), and an asset takes the v of the first group that reaches it: the
-// attacker takes the easiest way in. It returns the number of entries.
-func (a *Analyzer) reach(ctx context.Context, env *Env, t *Threat, maxHops int, withPaths bool, emit func(Reached)) (int, error) {
+// attacker takes the easiest way in. Only the assets of among are handed to
+// emit (and have their paths traced), all when among is nil; every asset
+// still counts for which group reaches it first. It returns the number of
+// entries.
+func (a *Analyzer) reach(ctx context.Context, env *Env, t *Threat, maxHops int, withPaths bool, among map[string]struct{}, emit func(Reached)) (int, error) {
 	cells := env.Index.Cells(t.ID)
 	if len(cells) == 0 {
 		return 0, nil
@@ -399,6 +421,8 @@ func (a *Analyzer) reach(ctx context.Context, env *Env, t *Threat, maxHops int, 
 		groups[v] = append(groups[v], n.ID)
 	}
 	tl := env.Likelihood(t)
+	// seen holds the assets the groups walked so far reached; the last
+	// group only reads it.
 	seen := map[string]struct{}{}
 	// Without paths, a later (harder) group need not go on from a node that
 	// an earlier group reached at the same depth or less: whatever it would
@@ -419,6 +443,10 @@ func (a *Analyzer) reach(ctx context.Context, env *Env, t *Threat, maxHops int, 
 			return ok && r.v > v && r.depth <= depth
 		}
 	}
+	last := 1
+	for last < 3 && len(groups[last]) == 0 {
+		last++
+	}
 	for v = 3; v >= 1; v-- {
 		if len(groups[v]) == 0 {
 			continue
@@ -433,7 +461,7 @@ func (a *Analyzer) reach(ctx context.Context, env *Env, t *Threat, maxHops int, 
 			}
 			for i := range l.Nodes {
 				n := &l.Nodes[i]
-				if shallowest != nil {
+				if shallowest != nil && v != last {
 					// An earlier group's entry stays while it is as shallow.
 					if r, ok := shallowest[n.ID]; !ok || l.Depth < r.depth {
 						shallowest[n.ID] = reachedAt{l.Depth, v}
@@ -445,7 +473,14 @@ func (a *Analyzer) reach(ctx context.Context, env *Env, t *Threat, maxHops int, 
 				if _, ok := seen[n.ID]; ok {
 					continue
 				}
-				seen[n.ID] = struct{}{}
+				if v != last {
+					seen[n.ID] = struct{}{}
+				}
+				if among != nil {
+					if _, ok := among[n.ID]; !ok {
+						continue
+					}
+				}
 				r := Reached{Asset: n.ID, Name: n.Name, Hops: l.Depth, Score: NewScore(n.Importance, tl, v)}
 				if withPaths {
 					hits = append(hits, hit{l.Depth, i})

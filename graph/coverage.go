@@ -294,11 +294,16 @@ func (s *Statuses) weightAt(n *NodeFacts, c ControlRef) float64 {
 // the lists coverageOf builds: the organization's coverage comes from a
 // cached vector, the node's own statuses are checked control by control.
 func (ix *Index) statusOf(rss []RiskSourceRef, n *NodeFacts, st *Statuses) CoverageStatus {
-	var org []float64
+	return ix.statusWith(rss, n, st.ownerVector(ix, n))
+}
+
+// ownerVector is the orgVector that counts at node n: its owner's for an
+// asset, nil for an organization or an asset without owner.
+func (s *Statuses) ownerVector(ix *Index, n *NodeFacts) []float64 {
 	if n.Kind == KindAsset && n.Org != "" {
-		org = st.orgVector(ix, n.Org)
+		return s.orgVector(ix, n.Org)
 	}
-	return ix.statusWith(rss, n, org)
+	return nil
 }
 
 // statusWith is statusOf given the node's organization vector (nil for none).
@@ -306,6 +311,18 @@ func (ix *Index) statusWith(rss []RiskSourceRef, n *NodeFacts, org []float64) Co
 	if len(rss) == 0 {
 		return NotApplicable
 	}
+	switch sum := ix.coveredSum(rss, n, org); {
+	case sum == float64(len(rss)):
+		return Covered
+	case sum == 0:
+		return Uncovered
+	}
+	return PartlyCovered
+}
+
+// coveredSum is the sum over rss of the best weight covering each at n, in
+// the order of rss: the sum coverageOf takes the mean of, without its lists.
+func (ix *Index) coveredSum(rss []RiskSourceRef, n *NodeFacts, org []float64) float64 {
 	sum := 0.0
 	for _, r := range rss {
 		best := 0.0
@@ -323,13 +340,7 @@ func (ix *Index) statusWith(rss []RiskSourceRef, n *NodeFacts, org []float64) Co
 		}
 		sum += best
 	}
-	switch {
-	case sum == float64(len(rss)):
-		return Covered
-	case sum == 0:
-		return Uncovered
-	}
-	return PartlyCovered
+	return sum
 }
 
 // Coverage computes the coverage of node n for threat t. A risk source is

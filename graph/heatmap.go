@@ -6,7 +6,6 @@ import (
 	"iter"
 	"slices"
 	"sort"
-	"strings"
 )
 
 // Pair is one (threat, asset) pair the analysis found: the threat reaches
@@ -94,20 +93,83 @@ type cachedPairs struct {
 }
 
 func (a *Analyzer) pairs(ctx context.Context, env *Env, maxHops int) ([]Pair, error) {
-	var pairs []Pair
+	// Each threat's pairs gather in run, are sorted by asset (with buf),
+	// and kept in a chunk of their exact size; one slice of the total size
+	// takes them all at the end (appending to it would copy it as it grows).
+	var run, buf []Pair
+	var chunks [][]Pair
+	total := 0
 	for _, t := range env.Threats() {
-		start := len(pairs)
-		_, err := a.reach(ctx, env, t, maxHops, false, func(r Reached) {
-			pairs = append(pairs, Pair{Threat: t.ID, Asset: r.Asset, Hops: r.Hops, Score: r.Score})
+		run = run[:0]
+		_, err := a.reach(ctx, env, t, maxHops, false, nil, func(r Reached) {
+			run = append(run, Pair{Threat: t.ID, Asset: r.Asset, Hops: r.Hops, Score: r.Score})
 		})
 		if err != nil {
 			return nil, err
 		}
-		// Threats come in ID order; sort each threat's run by asset.
-		chunk := pairs[start:]
-		slices.SortFunc(chunk, func(a, b Pair) int { return strings.Compare(a.Asset, b.Asset) })
+		sorted, spare := sortByAsset(run, buf)
+		chunks = append(chunks, slices.Clone(sorted))
+		total += len(sorted)
+		run, buf = sorted[:0], spare[:0]
+	}
+	pairs := make([]Pair, 0, total)
+	for _, c := range chunks {
+		pairs = append(pairs, c...)
 	}
 	return pairs, nil
+}
+
+// sortByAsset sorts one threat's pairs (each asset once) by asset ID and
+// returns them, in the storage of ps or of buf, and the other storage.
+//
+// reach emits the assets of each walk level in ID order (Level.Nodes is
+// sorted), so the pairs are a few ascending runs, one per level and
+// exploitability group: merging the natural runs pairwise costs about
+// log2(runs) comparisons a pair, against log2(pairs) for a sort. It sorts
+// any order correctly; only its speed counts on the runs.
+func sortByAsset(ps, buf []Pair) (sorted, rest []Pair) {
+	var bounds []int // ends of the ascending runs of ps
+	for i := 1; i < len(ps); i++ {
+		if ps[i].Asset < ps[i-1].Asset {
+			bounds = append(bounds, i)
+		}
+	}
+	bounds = append(bounds, len(ps))
+	src, dst := ps, slices.Grow(buf[:0], len(ps))[:len(ps)]
+	for len(bounds) > 1 {
+		var merged []int
+		lo := 0
+		for k := 0; k < len(bounds); k += 2 {
+			if k+1 == len(bounds) {
+				copy(dst[lo:], src[lo:bounds[k]])
+				merged = append(merged, bounds[k])
+				break
+			}
+			mergeByAsset(dst[lo:bounds[k+1]], src[lo:bounds[k]], src[bounds[k]:bounds[k+1]])
+			lo = bounds[k+1]
+			merged = append(merged, lo)
+		}
+		bounds = merged
+		src, dst = dst, src
+	}
+	return src, dst[:0]
+}
+
+// mergeByAsset merges the ascending runs x and y into dst (len(x)+len(y)).
+func mergeByAsset(dst, x, y []Pair) {
+	i, j, k := 0, 0, 0
+	for i < len(x) && j < len(y) {
+		if y[j].Asset < x[i].Asset {
+			dst[k] = y[j]
+			j++
+		} else {
+			dst[k] = x[i]
+			i++
+		}
+		k++
+	}
+	k += copy(dst[k:], x[i:])
+	copy(dst[k:], y[j:])
 }
 
 // checkHops validates a whole-workspace maxHops: < 0 takes the default.
@@ -242,16 +304,16 @@ func (a *Analyzer) CPSFFromPairs(ctx context.Context, env *Env, maxHops int, pai
 		return nil, err
 	}
 	h := &CPSFHeatmap{Workspace: ws, MaxHops: maxHops}
-	bycell := map[Cell][]*RiskSource{}
+	bycell := map[Cell][]RiskSourceRef{}
 	for i := range env.Index.Catalog.RiskSources {
 		rs := &env.Index.Catalog.RiskSources[i]
-		bycell[rs.Cell()] = append(bycell[rs.Cell()], rs)
+		bycell[rs.Cell()] = append(bycell[rs.Cell()], RiskSourceRef{RS: rs, Ord: i})
 	}
 	for _, c := range all {
 		cell := CPSFCell{Layer: c.Layer, Component: c.Component, RiskSources: len(bycell[c])}
 		var reqs []string
-		for _, rs := range bycell[c] {
-			reqs = append(reqs, env.Index.RequirementsFor[rs.ID]...)
+		for _, r := range bycell[c] {
+			reqs = append(reqs, env.Index.RequirementsFor[r.RS.ID]...)
 		}
 		slices.Sort(reqs)
 		cell.Requirements = slices.Compact(reqs)
@@ -273,9 +335,11 @@ func (a *Analyzer) CPSFFromPairs(ctx context.Context, env *Env, maxHops int, pai
 			if len(rss) == 0 {
 				continue
 			}
-			cov := env.Index.coverageOf(rss, n, env.Statuses)
+			// The mean coverage of the node's risk sources, as coverageOf
+			// gives it, without its lists.
+			cov := env.Index.coveredSum(rss, n, env.Statuses.ownerVector(env.Index, n)) / float64(len(rss))
 			c.Assessed += len(rss)
-			sums[cellIndex(l, n.Component)] += cov.Coverage * float64(len(rss))
+			sums[cellIndex(l, n.Component)] += cov * float64(len(rss))
 		}
 	}
 	for i := range h.Cells {

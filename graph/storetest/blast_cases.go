@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"testing"
 
 	"cpsfgraph/graph"
@@ -105,7 +106,8 @@ func runBlastCases(t *testing.T, open func(t *testing.T) graph.Store) {
 	for _, c := range blastCases() {
 		t.Run(c.name, func(t *testing.T) {
 			s := setup(t, open, c.graph, c.levels)
-			got, err := graph.NewAnalyzer(s).AssetsReachedBy(context.Background(), ws, c.threat, c.opt)
+			a := graph.NewAnalyzer(s)
+			got, err := a.AssetsReachedBy(context.Background(), ws, c.threat, c.opt)
 			if err != nil {
 				t.Fatalf("AssetsReachedBy(%q, %+v): %v", c.threat, c.opt, err)
 			}
@@ -128,6 +130,50 @@ func runBlastCases(t *testing.T, open func(t *testing.T) graph.Store) {
 			}
 			checkSet(t, "assets reached by "+c.threat, ga, wa)
 			checkList(t, "blast radius of "+c.threat, g, w)
+			// Every other reached asset, and one that is no asset.
+			var among []string
+			for i := 0; i < len(wa); i += 2 {
+				among = append(among, wa[i])
+			}
+			reportDiffs(t, diffAmong(context.Background(), a, ws, c.threat, c.opt, got, append(among, "ghost")))
 		})
 	}
+}
+
+// diffAmong checks AssetsReachedAmong(ids) against full, the
+// AssetsReachedBy answer with the same options: it must list exactly full's
+// rows for those assets, in full's order, paths included.
+func diffAmong(ctx context.Context, a *graph.Analyzer, ws, threat string, opt graph.ReachOptions, full *graph.BlastRadius, ids []string) []string {
+	got, err := a.AssetsReachedAmong(ctx, ws, threat, ids, opt)
+	if err != nil {
+		return []string{fmt.Sprintf("AssetsReachedAmong(%s, %d assets, %+v): %v", threat, len(ids), opt, err)}
+	}
+	in := map[string]bool{}
+	for _, id := range ids {
+		in[id] = true
+	}
+	want := *full
+	want.Assets = nil
+	for _, r := range full.Assets {
+		if in[r.Asset] {
+			want.Assets = append(want.Assets, r)
+		}
+	}
+	if reflect.DeepEqual(got, &want) {
+		return nil
+	}
+	row := func(r graph.Reached) string {
+		return fmt.Sprintf("%s hops %d [%v] path %s", r.Asset, r.Hops, scoreOf(r.Score), path(r.Path))
+	}
+	var g, w []string
+	for _, r := range got.Assets {
+		g = append(g, row(r))
+	}
+	for _, r := range want.Assets {
+		w = append(w, row(r))
+	}
+	if got.Entries != want.Entries {
+		w = append(w, fmt.Sprintf("(entries %d, want %d)", got.Entries, want.Entries))
+	}
+	return append(diffLists(threat+" blast radius among "+fmt.Sprint(len(ids))+" assets", g, w), threat+": AssetsReachedAmong differs from AssetsReachedBy")
 }

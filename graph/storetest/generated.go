@@ -106,6 +106,12 @@ func testGenerated(t *testing.T, open func(t *testing.T) graph.Store) {
 					wnt = append(wnt, fmt.Sprintf("%s hops %d [%v]", x.Asset, x.Hops, x.Score))
 				}
 				diffs = append(diffs, diffLists(th.ID+" blast radius", g, wnt)...)
+				// Paths for a few assets only: the same rows as the full answer.
+				var among []string
+				for i := th.Level; i < len(b.Assets); i += 7 {
+					among = append(among, b.Assets[i].ID)
+				}
+				diffs = append(diffs, diffAmong(ctx, a, w.ID, th.ID, graph.ReachOptions{MaxHops: maxHops}, got, among)...)
 			}
 			if total == 0 {
 				t.Errorf("no threat reaches any asset: the generated graph tests nothing")
