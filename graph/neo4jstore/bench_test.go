@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	benchload "cpsfgraph/bench"
+	"cpsfgraph/bench/synth"
+	"cpsfgraph/catalog"
 	"cpsfgraph/graph"
 	"cpsfgraph/graph/memstore"
 	"cpsfgraph/graph/neo4jstore"
@@ -16,9 +19,11 @@ import (
 )
 
 // Benchmarks on the real Neo4j against memstore in the same run, on a
-// generated graph of CPSF_BENCH_ASSETS nodes (default 2000):
+// generated graph of CPSF_BENCH_ASSETS nodes (default 2000), or on the
+// synthetic enterprise with CPSF_BENCH_GRAPH=synth:
 //
 //	CPSF_BENCH_ASSETS=100000 go test ./graph/neo4jstore -run '^$' -bench . -benchtime 20x -timeout 60m
+//	CPSF_BENCH_GRAPH=synth CPSF_BENCH_ASSETS=100000 go test ./graph/neo4jstore -run '^$' -bench . -benchtime 10x -timeout 60m
 //
 // Each reports the Neo4j figure, the memstore figure and their ratio.
 
@@ -56,15 +61,15 @@ func setupBench(b *testing.B) *benchEnv {
 			benchErr = err
 			return
 		}
-		cat, w, batch := storetest.Generate(42, benchSize())
+		cat, w, batch, load := benchGraph()
 		e := &benchEnv{mem: memstore.New(), neo: neo, ws: w.ID, sample: storetest.SampleAssets(batch, 50), items: batch.Len()}
 		t0 := time.Now()
-		if _, benchErr = storetest.Load(ctx, e.mem, cat, w, batch); benchErr != nil {
+		if benchErr = load(ctx, e.mem, cat, w, batch); benchErr != nil {
 			return
 		}
 		e.memLd = time.Since(t0)
 		t0 = time.Now()
-		if _, benchErr = storetest.Load(ctx, e.neo, cat, w, batch); benchErr != nil {
+		if benchErr = load(ctx, e.neo, cat, w, batch); benchErr != nil {
 			return
 		}
 		e.load = time.Since(t0)
@@ -74,6 +79,26 @@ func setupBench(b *testing.B) *benchEnv {
 		b.Fatal(benchErr)
 	}
 	return bench
+}
+
+// benchGraph is the graph of the benchmarks: storetest's generated graph
+// of CPSF_BENCH_ASSETS nodes, or with CPSF_BENCH_GRAPH=synth the synthetic
+// enterprise of bench/synth (CPSF_BENCH_ASSETS assets, 4 relationships an
+// asset, 50 suppliers, the bundled catalog), as DESIGN.md section 7 names it.
+func benchGraph() (*graph.Catalog, graph.Workspace, graph.Batch, func(context.Context, graph.Store, *graph.Catalog, graph.Workspace, graph.Batch) error) {
+	if os.Getenv("CPSF_BENCH_GRAPH") == "synth" {
+		cat := catalog.Default()
+		r := synth.GenerateResult(synth.Config{Assets: benchSize(), Catalog: cat})
+		return cat, r.Workspace, r.Batch, func(ctx context.Context, s graph.Store, cat *graph.Catalog, w graph.Workspace, b graph.Batch) error {
+			_, err := benchload.Load(ctx, s, cat, w, &b, 0)
+			return err
+		}
+	}
+	cat, w, b := storetest.Generate(42, benchSize())
+	return cat, w, b, func(ctx context.Context, s graph.Store, cat *graph.Catalog, w graph.Workspace, b graph.Batch) error {
+		_, err := storetest.Load(ctx, s, cat, w, b)
+		return err
+	}
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -42,7 +42,9 @@ func flowTypes(dir graph.Direction) (out, in []string) {
 func expandQuery(dir graph.Direction, parents bool) string {
 	out, in := flowTypes(dir)
 	// Few records, big lists: the driver's cost is per record.
-	ret := "RETURN m.id AS id, elementId(m) AS e, collect(n.id) AS ps"
+	// Element IDs only (no property read per pair); the walk knows the
+	// frontier's IDs and reads the new nodes' facts anyway.
+	ret := "WITH m, collect(elementId(n)) AS ps RETURN collect(elementId(m)) AS es, collect(ps) AS pss"
 	if !parents {
 		ret = "RETURN collect(DISTINCT elementId(m)) AS es"
 	}
@@ -178,7 +180,14 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 				return nil
 			}
 		}
-		if lv, err = s.expand(ctx, ws, version, q, frontier, visited); err != nil {
+		var ids map[string]string // frontier element ID -> ID, for the parents
+		if spec.FirstParent || spec.Parents {
+			ids = make(map[string]string, len(lv.eids))
+			for i, e := range lv.eids {
+				ids[e] = lv.facts[i].ID
+			}
+		}
+		if lv, err = s.expand(ctx, ws, version, q, frontier, ids, visited); err != nil {
 			return err
 		}
 		if len(lv.facts) == 0 {
@@ -209,38 +218,34 @@ func (lv *walkLevel) sort() {
 }
 
 // expand reads the next level: the unvisited neighbours of the frontier,
-// their parents on the frontier (sorted) and their facts, and marks them
-// visited.
-func (s *Store) expand(ctx context.Context, ws, version, q string, frontier []string, visited map[string]bool) (*walkLevel, error) {
+// their parents on the frontier (sorted; when ids, the frontier's IDs by
+// element ID, is given) and their facts, and marks them visited.
+func (s *Store) expand(ctx context.Context, ws, version, q string, frontier []string, ids map[string]string, visited map[string]bool) (*walkLevel, error) {
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		lv := &walkLevel{parents: map[string][]string{}}
 		elem := map[string]bool{}
+		byElem := map[string][]string{} // new node's element ID -> its parents' IDs
 		err := chunks(frontier, s.batch, func(b []string) error {
 			recs, err := run(ctx, tx, q, map[string]any{"ws": ws, "frontier": b})
-			add := func(e string) {
-				if !visited[e] && !elem[e] {
-					elem[e] = true
-					lv.eids = append(lv.eids, e)
-				}
-			}
 			for _, r := range recs {
-				if _, ok := r.Get("es"); ok { // without parents
-					for _, e := range recStrs(r, "es") {
-						add(e)
+				v, _ := r.Get("pss")
+				pss, _ := v.([]any)
+				for i, e := range recStrs(r, "es") {
+					if visited[e] {
+						continue
 					}
-					continue
-				}
-				e := recStr(r, "e")
-				if visited[e] {
-					continue
-				}
-				add(e)
-				id := recStr(r, "id")
-				v, _ := r.Get("ps")
-				ps, _ := v.([]any)
-				for _, x := range ps {
-					p, _ := x.(string)
-					lv.parents[id] = append(lv.parents[id], p)
+					if !elem[e] {
+						elem[e] = true
+						lv.eids = append(lv.eids, e)
+					}
+					if ids == nil || i >= len(pss) {
+						continue
+					}
+					ps, _ := pss[i].([]any)
+					for _, x := range ps {
+						p, _ := x.(string)
+						byElem[e] = append(byElem[e], ids[p])
+					}
 				}
 			}
 			return err
@@ -249,7 +254,15 @@ func (s *Store) expand(ctx context.Context, ws, version, q string, frontier []st
 			return lv, err
 		}
 		lv.facts, err = s.factsOf(ctx, tx, ws, version, lv.eids)
-		return lv, err
+		if err != nil {
+			return nil, err
+		}
+		for i, e := range lv.eids {
+			if ps := byElem[e]; len(ps) > 0 {
+				lv.parents[lv.facts[i].ID] = ps
+			}
+		}
+		return lv, nil
 	})
 	if err != nil {
 		return nil, err
