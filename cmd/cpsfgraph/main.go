@@ -61,9 +61,23 @@ func commands() []command {
 // workspace still runs, with more garbage collection.
 const defaultMemoryLimit = 350 << 20
 
+// exportMemoryLimit is the soft limit of the export command instead: a
+// one-shot export of a 100k-asset workspace holds about 420 MB live (every
+// pair as a report row beside the analysis), and under a lower limit the
+// garbage collector runs without pause (XLSX 6.8 s instead of 2.7 s).
+const exportMemoryLimit = 1 << 30
+
+// memoryLimit is the soft memory limit for the command line args.
+func memoryLimit(args []string) int64 {
+	if len(args) > 0 && args[0] == "export" {
+		return exportMemoryLimit
+	}
+	return defaultMemoryLimit
+}
+
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(defaultMemoryLimit)
+		debug.SetMemoryLimit(memoryLimit(os.Args[1:]))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, &cli{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])

@@ -283,3 +283,19 @@ func TestServeAPI(t *testing.T) {
 		t.Errorf("--dev on a public address: exit %d %q", code, errs)
 	}
 }
+
+func TestMemoryLimitPerCommand(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want int64
+	}{
+		{[]string{"export", "heatmap"}, exportMemoryLimit},
+		{[]string{"serve"}, defaultMemoryLimit},
+		{[]string{"import", "x.xlsx"}, defaultMemoryLimit},
+		{nil, defaultMemoryLimit},
+	} {
+		if got := memoryLimit(c.args); got != c.want {
+			t.Errorf("memoryLimit(%q) = %d, want %d", c.args, got, c.want)
+		}
+	}
+}
