@@ -86,6 +86,19 @@ func writeSteps() []writeStep {
 			},
 			want:   graph.WriteReport{Statuses: cnt(0, 0, 0, 1)},
 			assets: []string{"a1", "b1"}, orgs: []string{"o1", "ob"}, names: []string{"a1=a1", "b1=b1"}, stamp: "src.xlsx r5 +1h +6h"},
+		{what: "the source adds a node", spec: graph.WriteSpec{Source: src, Run: "r7"}, graph: "asset a3 things L2",
+			want:   graph.WriteReport{Assets: cnt(1, 0, 0, 0)},
+			assets: []string{"a1", "a3", "b1"}, orgs: []string{"o1", "ob"}, names: []string{"a1=a1", "a3=a3", "b1=b1"}, stamp: "src.xlsx r5 +1h +6h"},
+		{what: "another source links to it and protects it", spec: graph.WriteSpec{Source: "other.xlsx", Run: "o3"},
+			graph:  "existing asset a3; existing asset b1; b1 CONNECTS_TO a3; a3 PROTECTED_BY TFW:MAP-T implemented",
+			want:   graph.WriteReport{Edges: cnt(1, 0, 0, 0), Statuses: cnt(1, 0, 0, 0)},
+			assets: []string{"a1", "a3", "b1"}, orgs: []string{"o1", "ob"}, edges: []string{"b1 CONNECTS_TO a3"},
+			statuses: []string{"a3 TFW:MAP-T implemented"}, names: []string{"a1=a1", "a3=a3", "b1=b1"}, stamp: "src.xlsx r5 +1h +6h"},
+		{what: "a sweep removes the node with what the other source put on it",
+			spec:   graph.WriteSpec{Source: src, Run: "r8", Sweep: true},
+			graph:  "org o1 self; asset a1 systems L3",
+			want:   graph.WriteReport{Orgs: cnt(0, 0, 1, 0), Assets: cnt(0, 0, 1, 1), Edges: cnt(0, 0, 0, 1), Statuses: cnt(0, 0, 0, 1)},
+			assets: []string{"a1", "b1"}, orgs: []string{"o1", "ob"}, names: []string{"a1=a1", "b1=b1"}, stamp: "src.xlsx r8 +1h +11h"},
 	}
 }
 
