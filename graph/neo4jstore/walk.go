@@ -41,12 +41,13 @@ func flowTypes(dir graph.Direction) (out, in []string) {
 // factsOf reads each new node within the workspace.
 func expandQuery(dir graph.Direction, parents bool) string {
 	out, in := flowTypes(dir)
-	// Few records, big lists: the driver's cost is per record.
-	// Element IDs only (no property read per pair); the walk knows the
-	// frontier's IDs and reads the new nodes' facts anyway.
-	ret := "WITH m, collect(elementId(n)) AS ps RETURN collect(elementId(m)) AS es, collect(ps) AS pss"
+	// Few records, big lists: the driver's cost is per record. Element IDs
+	// only (no property read per pair; the walk knows the frontier's IDs and
+	// reads the new nodes' facts anyway), each new node's made once (after
+	// DISTINCT or the grouping) and the parents' taken from the frontier.
+	ret := "WITH f, m WITH m, collect(f) AS ps RETURN collect(elementId(m)) AS es, collect(ps) AS pss"
 	if !parents {
-		ret = "RETURN collect(DISTINCT elementId(m)) AS es"
+		ret = "WITH DISTINCT m RETURN collect(elementId(m)) AS es"
 	}
 	return `UNWIND $frontier AS f
 		MATCH (n) WHERE elementId(n) = f AND n.workspace = $ws
@@ -55,7 +56,6 @@ func expandQuery(dir graph.Direction, parents bool) string {
 			UNION
 			MATCH (n)<-[:` + strings.Join(in, "|") + `]-(m) RETURN m
 		}
-		WITH n, m
 		` + ret
 }
 
