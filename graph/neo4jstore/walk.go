@@ -94,7 +94,7 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 		return invalidf("walk: Prune cannot be combined with Parents or FirstParent")
 	}
 	// Level 0: the starts, with the workspace's data version (one query
-	// for up to a batch of starts).
+	// and one record for up to a batch of starts).
 	var version string
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		ids := slices.Compact(slices.Sorted(slices.Values(spec.Starts)))
@@ -108,17 +108,24 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 		err := chunks(ids, s.batch, func(b []string) error {
 			recs, err := run(ctx, tx, "MATCH (w:"+workspaceLabel+" {id: $ws}) WITH w UNWIND $ids AS id "+
 				"OPTIONAL MATCH (o:"+orgLabel+" {workspace: $ws, id: id}) OPTIONAL MATCH (a:"+assetLabel+" {workspace: $ws, id: id}) "+
-				"RETURN coalesce(w.version, '') AS v, id, elementId(coalesce(o, a)) AS e", map[string]any{"ws": ws, "ids": b})
+				"RETURN coalesce(w.version, '') AS v, collect([id, elementId(coalesce(o, a))]) AS rows", map[string]any{"ws": ws, "ids": b})
 			if err != nil {
 				return err
 			}
 			if len(recs) == 0 {
 				return &graph.NotFoundError{Kind: "workspace", ID: ws}
 			}
-			for _, r := range recs {
-				version = recStr(r, "v")
-				if e := recStr(r, "e"); e != "" {
-					elem[recStr(r, "id")] = e
+			version = recStr(recs[0], "v")
+			v, _ := recs[0].Get("rows")
+			rows, _ := v.([]any)
+			for _, x := range rows {
+				pair, _ := x.([]any)
+				if len(pair) != 2 {
+					continue
+				}
+				id, _ := pair[0].(string)
+				if e, _ := pair[1].(string); e != "" {
+					elem[id] = e
 				}
 			}
 			return nil
