@@ -77,21 +77,19 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 	if spec.Parents || spec.FirstParent {
 		q = qs[1]
 	}
-	if spec.MaxHops < 0 || !ok {
+	prunedParents := spec.Prune != nil && (spec.Parents || spec.FirstParent)
+	if spec.MaxHops < 0 || !ok || prunedParents {
 		// memstore checks the workspace first.
 		if _, err := s.Workspace(ctx, ws); err != nil {
 			return err
 		}
-		if spec.MaxHops < 0 {
+		switch {
+		case spec.MaxHops < 0:
 			return invalidf("walk: maxHops %d is negative", spec.MaxHops)
+		case prunedParents:
+			return invalidf("walk: Prune cannot be combined with Parents or FirstParent")
 		}
 		return invalidf("walk: unknown direction %d", spec.Dir)
-	}
-	if spec.Prune != nil && (spec.Parents || spec.FirstParent) {
-		if _, err := s.Workspace(ctx, ws); err != nil {
-			return err
-		}
-		return invalidf("walk: Prune cannot be combined with Parents or FirstParent")
 	}
 	// Level 0: the starts, with the workspace's data version (one query
 	// and one record for up to a batch of starts).

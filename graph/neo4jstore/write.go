@@ -626,44 +626,36 @@ func (w *writer) sweep(ctx context.Context, rep *graph.WriteReport, swept map[st
 		}
 		return recInt(recs[0], "n") > put[name], nil
 	}
-	for _, typ := range graph.EdgeTypes {
-		if ok, err := hasStale(string(typ), `()-[x:`+string(typ)+`]->()`); err != nil || !ok {
+	for _, g := range []struct {
+		types   []graph.RelType
+		removed *int
+	}{{graph.EdgeTypes, &rep.Edges.Removed}, {statusRels, &rep.Statuses.Removed}} {
+		for _, typ := range g.types {
+			has, err := hasStale(string(typ), `()-[x:`+string(typ)+`]->()`)
 			if err != nil {
 				return err
 			}
-			continue
-		}
-		n, err := untilNoneCount(ctx, w.tx, `MATCH ()-[e:`+string(typ)+`]->()
-			WHERE e.workspace = $ws AND e.source = $src AND e.run <> $run
-			WITH e LIMIT $limit DELETE e RETURN count(*) AS n`, p)
-		if err != nil {
-			return err
-		}
-		rep.Edges.Removed += n
-	}
-	for _, typ := range statusRels {
-		if ok, err := hasStale(string(typ), `()-[x:`+string(typ)+`]->()`); err != nil || !ok {
+			if !has {
+				continue
+			}
+			n, err := untilNoneCount(ctx, w.tx, `MATCH ()-[x:`+string(typ)+`]->()
+				WHERE x.workspace = $ws AND x.source = $src AND x.run <> $run
+				WITH x LIMIT $limit DELETE x RETURN count(*) AS n`, p)
 			if err != nil {
 				return err
 			}
-			continue
+			*g.removed += n
 		}
-		n, err := untilNoneCount(ctx, w.tx, `MATCH ()-[s:`+string(typ)+`]->()
-			WHERE s.workspace = $ws AND s.source = $src AND s.run <> $run
-			WITH s LIMIT $limit DELETE s RETURN count(*) AS n`, p)
-		if err != nil {
-			return err
-		}
-		rep.Statuses.Removed += n
 	}
 
 	// Stale nodes.
 	var stale []map[string]any
 	for _, label := range companyLabels {
-		if ok, err := hasStale(string(label), `(x:`+string(label)+`)`); err != nil || !ok {
-			if err != nil {
-				return err
-			}
+		has, err := hasStale(string(label), `(x:`+string(label)+`)`)
+		if err != nil {
+			return err
+		}
+		if !has {
 			continue
 		}
 		recs, err := run(ctx, w.tx, `MATCH (n:`+string(label)+`)
