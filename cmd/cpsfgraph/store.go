@@ -73,6 +73,11 @@ func openStore(ctx context.Context, env *cli, o *storeOptions, create bool) (gra
 				return nil, usagef("NEO4J_BATCH_SIZE=%q: want a positive integer", v)
 			}
 		}
+		if v := env.getenv("NEO4J_PARALLEL"); v != "" {
+			if _, err := fmt.Sscan(v, &cfg.Parallel); err != nil || cfg.Parallel < 1 {
+				return nil, usagef("NEO4J_PARALLEL=%q: want a positive integer", v)
+			}
+		}
 		return neo4jstore.Open(ctx, cfg)
 	}
 	return nil, usagef("store %q: unknown scheme %q (want file:, bolt:// or neo4j://)", uri, scheme)

@@ -123,6 +123,29 @@ func wsVersion(ctx context.Context, tx neo4j.ManagedTransaction, id string) (str
 // the same order, from the cache or (the missing ones) from tx.
 func (s *Store) factsOf(ctx context.Context, tx neo4j.ManagedTransaction, ws, version string, eids []string) ([]graph.NodeFacts, error) {
 	out, ok, entry := s.cache.get(ws, version, eids)
+	return s.fetchFacts(ctx, tx, ws, version, eids, out, ok, entry)
+}
+
+// facts is factsOf outside a transaction: it reads the facts the cache
+// lacks, if any, in a read transaction of their own.
+func (s *Store) facts(ctx context.Context, ws, version string, eids []string) ([]graph.NodeFacts, error) {
+	out, ok, entry := s.cache.get(ws, version, eids)
+	if !slices.Contains(ok, false) {
+		return out, nil
+	}
+	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		// A retry starts from the cached facts again.
+		return s.fetchFacts(ctx, tx, ws, version, eids, slices.Clone(out), ok, entry)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]graph.NodeFacts), nil
+}
+
+// fetchFacts reads in tx the facts of the eids not ok in the cache into
+// out, and caches them.
+func (s *Store) fetchFacts(ctx context.Context, tx neo4j.ManagedTransaction, ws, version string, eids []string, out []graph.NodeFacts, ok []bool, entry *wsFacts) ([]graph.NodeFacts, error) {
 	var missing []string
 	at := map[string]int{}
 	for i, e := range eids {

@@ -57,14 +57,23 @@ type Config struct {
 	// RetryTime bounds the retries of a transaction on transient errors
 	// (0 = DefaultRetryTime).
 	RetryTime time.Duration
+	// Parallel is how many read transactions one walk level may run at
+	// once on parts of a large frontier (0 = DefaultParallel, 1 = one at a
+	// time).
+	Parallel int
 }
+
+// DefaultParallel is the number of read transactions a walk level runs at
+// once by default: the server expands the parts on as many cores while the
+// driver decodes the answers.
+const DefaultParallel = 2
 
 // DefaultRetryTime is how long a transaction is retried on transient
 // errors (lost connection, leader switch, deadlock) before failing.
 const DefaultRetryTime = 30 * time.Second
 
 // ConfigFromEnv reads NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD,
-// NEO4J_DATABASE and NEO4J_BATCH_SIZE.
+// NEO4J_DATABASE, NEO4J_BATCH_SIZE and NEO4J_PARALLEL.
 func ConfigFromEnv() (Config, error) {
 	c := Config{
 		URI:      os.Getenv("NEO4J_URI"),
@@ -79,16 +88,24 @@ func ConfigFromEnv() (Config, error) {
 		}
 		c.BatchSize = n
 	}
+	if v := os.Getenv("NEO4J_PARALLEL"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("neo4jstore: NEO4J_PARALLEL=%q: want a positive integer", v)
+		}
+		c.Parallel = n
+	}
 	return c, nil
 }
 
 // Store is the Neo4j store. It implements graph.Store and is safe for
 // concurrent use.
 type Store struct {
-	cfg    Config
-	driver neo4j.DriverWithContext
-	batch  int
-	cache  factsCache
+	cfg      Config
+	driver   neo4j.DriverWithContext
+	batch    int
+	parallel int // Config.Parallel or its default
+	cache    factsCache
 
 	catMu      sync.Mutex
 	cat        *graph.Catalog // cached catalog of version catVersion
@@ -109,6 +126,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.BatchSize < 0 {
 		return nil, fmt.Errorf("neo4jstore: batch size %d is negative", cfg.BatchSize)
 	}
+	if cfg.Parallel < 0 {
+		return nil, fmt.Errorf("neo4jstore: parallel %d is negative", cfg.Parallel)
+	}
 	auth := neo4j.NoAuth()
 	if cfg.Username != "" {
 		auth = neo4j.BasicAuth(cfg.Username, cfg.Password, "")
@@ -121,7 +141,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo4jstore: Neo4j URI %q: %w", cfg.URI, err)
 	}
-	s := &Store{cfg: cfg, driver: drv, batch: cfg.BatchSize}
+	s := &Store{cfg: cfg, driver: drv, batch: cfg.BatchSize, parallel: cmp.Or(cfg.Parallel, DefaultParallel)}
 	if s.batch == 0 {
 		s.batch = DefaultBatchSize
 	}

@@ -60,14 +60,19 @@ func TestConfigFromEnv(t *testing.T) {
 	t.Setenv("NEO4J_PASSWORD", "p")
 	t.Setenv("NEO4J_DATABASE", "d")
 	t.Setenv("NEO4J_BATCH_SIZE", "100")
+	t.Setenv("NEO4J_PARALLEL", "3")
 	cfg, err := neo4jstore.ConfigFromEnv()
-	want := neo4jstore.Config{URI: "neo4j://db.example:7687", Username: "u", Password: "p", Database: "d", BatchSize: 100}
+	want := neo4jstore.Config{URI: "neo4j://db.example:7687", Username: "u", Password: "p", Database: "d", BatchSize: 100, Parallel: 3}
 	if err != nil || cfg != want {
 		t.Errorf("ConfigFromEnv() = %+v, %v; want %+v", cfg, err, want)
 	}
-	t.Setenv("NEO4J_BATCH_SIZE", "zero")
-	if _, err := neo4jstore.ConfigFromEnv(); err == nil || !strings.Contains(err.Error(), "NEO4J_BATCH_SIZE") {
-		t.Errorf("ConfigFromEnv with NEO4J_BATCH_SIZE=zero: error %v, want one naming the variable", err)
+	for _, v := range []string{"NEO4J_BATCH_SIZE", "NEO4J_PARALLEL"} {
+		t.Run(v, func(t *testing.T) {
+			t.Setenv(v, "zero")
+			if _, err := neo4jstore.ConfigFromEnv(); err == nil || !strings.Contains(err.Error(), v) {
+				t.Errorf("ConfigFromEnv with %s=zero: error %v, want one naming the variable", v, err)
+			}
+		})
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"golang.org/x/sync/errgroup"
 
 	"cpsfgraph/graph"
 )
@@ -32,37 +33,56 @@ func flowTypes(dir graph.Direction) (out, in []string) {
 	return out, in
 }
 
+// Which parents a level query returns.
+const (
+	noParents    = iota // the new nodes only
+	firstParents        // and each one's first parent on the frontier
+	allParents          // and all its parents on the frontier
+)
+
 // expandQuery is one level of a walk: from the frontier (element IDs) to
 // every neighbour the compromise flows to (downstream) or comes from
-// (upstream), one hop, with the frontier node it was reached from. The
+// (upstream), one hop, with the frontier nodes it was reached from. The
 // frontier is matched in the workspace; its neighbours are not filtered
 // again (a property read per neighbour), since a company relationship only
 // ever joins two nodes of one workspace (Write matches both ends in it) and
 // factsOf reads each new node within the workspace.
-func expandQuery(dir graph.Direction, parents bool) string {
+//
+// Few records, big lists: the driver's cost is per record and per string.
+// A level comes back as one record: the new nodes' element IDs (each made
+// once, after DISTINCT or the grouping) and, for the parents, positions in
+// the frontier list (integers, not element IDs). The walk sends the
+// frontier sorted by node ID, so the smallest position is the smallest
+// parent ID and Neo4j picks it. The grouping (or DISTINCT) drops the
+// duplicates a CONNECTS_TO met both ways makes, so the subquery is a UNION
+// ALL (a fifth cheaper than UNION, which deduplicates every frontier
+// node's neighbours first); the walk compacts the parent lists.
+func expandQuery(dir graph.Direction, parents int) string {
 	out, in := flowTypes(dir)
-	// Few records, big lists: the driver's cost is per record. Element IDs
-	// only (no property read per pair; the walk knows the frontier's IDs and
-	// reads the new nodes' facts anyway), each new node's made once (after
-	// DISTINCT or the grouping) and the parents' taken from the frontier.
-	ret := "WITH f, m WITH m, collect(f) AS ps RETURN collect(elementId(m)) AS es, collect(ps) AS pss"
-	if !parents {
+	var ret string
+	switch parents {
+	case noParents:
 		ret = "WITH DISTINCT m RETURN collect(elementId(m)) AS es"
+	case firstParents:
+		ret = "WITH m, min(i) AS p RETURN collect(elementId(m)) AS es, collect(p) AS ps"
+	default:
+		ret = "WITH m, collect(i) AS p RETURN collect(elementId(m)) AS es, collect(p) AS ps"
 	}
-	return `UNWIND $frontier AS f
+	return `UNWIND range(0, size($frontier) - 1) AS i
+		WITH i, $frontier[i] AS f
 		MATCH (n) WHERE elementId(n) = f AND n.workspace = $ws
 		CALL (n) {
 			MATCH (n)-[:` + strings.Join(out, "|") + `]->(m) RETURN m
-			UNION
+			UNION ALL
 			MATCH (n)<-[:` + strings.Join(in, "|") + `]-(m) RETURN m
 		}
 		` + ret
 }
 
-// expandQueries by direction and by whether parents are asked for.
-var expandQueries = map[graph.Direction][2]string{
-	graph.Downstream: {expandQuery(graph.Downstream, false), expandQuery(graph.Downstream, true)},
-	graph.Upstream:   {expandQuery(graph.Upstream, false), expandQuery(graph.Upstream, true)},
+// expandQueries by direction and parents mode.
+var expandQueries = map[graph.Direction][3]string{
+	graph.Downstream: {expandQuery(graph.Downstream, noParents), expandQuery(graph.Downstream, firstParents), expandQuery(graph.Downstream, allParents)},
+	graph.Upstream:   {expandQuery(graph.Upstream, noParents), expandQuery(graph.Upstream, firstParents), expandQuery(graph.Upstream, allParents)},
 }
 
 const factsByElementID = "UNWIND $ids AS e MATCH (n) WHERE elementId(n) = e AND n.workspace = $ws"
@@ -73,9 +93,12 @@ const factsByElementID = "UNWIND $ids AS e MATCH (n) WHERE elementId(n) = e AND 
 // own transaction, so fn never runs twice for a level.
 func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn func(graph.Level) bool) error {
 	qs, ok := expandQueries[spec.Dir]
-	q := qs[0]
-	if spec.Parents || spec.FirstParent {
-		q = qs[1]
+	mode := noParents
+	switch {
+	case spec.Parents:
+		mode = allParents
+	case spec.FirstParent:
+		mode = firstParents
 	}
 	prunedParents := spec.Prune != nil && (spec.Parents || spec.FirstParent)
 	if spec.MaxHops < 0 || !ok || prunedParents {
@@ -150,9 +173,11 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 		return nil
 	}
 	lv.sort()
-	visited := make(map[string]bool, len(lv.eids)) // by element ID
+	// The visited set, by element ID, holds the stamp of the level read
+	// that found each node (see expand).
+	w := &walker{s: s, ws: ws, version: version, q: qs[mode], mode: mode, visited: make(map[string]bool, len(lv.eids))}
 	for _, e := range lv.eids {
-		visited[e] = true
+		w.visited[e] = true
 	}
 	for depth := 0; ; depth++ {
 		if err := ctx.Err(); err != nil {
@@ -163,10 +188,13 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 			l.Parents = lv.parents
 		}
 		if spec.FirstParent && depth > 0 {
-			l.FirstParent = make([]string, len(lv.facts))
-			for i, f := range lv.facts {
-				if ps := lv.parents[f.ID]; len(ps) > 0 {
-					l.FirstParent[i] = ps[0]
+			l.FirstParent = lv.first
+			if l.FirstParent == nil {
+				l.FirstParent = make([]string, len(lv.facts))
+				for i, f := range lv.facts {
+					if ps := lv.parents[f.ID]; len(ps) > 0 {
+						l.FirstParent[i] = ps[0]
+					}
 				}
 			}
 		}
@@ -185,14 +213,14 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 				return nil
 			}
 		}
-		var ids map[string]string // frontier element ID -> ID, for the parents
-		if spec.FirstParent || spec.Parents {
-			ids = make(map[string]string, len(lv.eids))
-			for i, e := range lv.eids {
-				ids[e] = lv.facts[i].ID
+		var ids []string // the frontier's node IDs, for the parents
+		if mode != noParents {
+			ids = make([]string, len(lv.facts))
+			for i, f := range lv.facts {
+				ids[i] = f.ID
 			}
 		}
-		if lv, err = s.expand(ctx, ws, version, q, frontier, ids, visited); err != nil {
+		if lv, err = w.expand(ctx, frontier, ids); err != nil {
 			return err
 		}
 		if len(lv.facts) == 0 {
@@ -201,11 +229,14 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 	}
 }
 
-// walkLevel is one level: facts and element IDs in parallel, sorted by ID.
+// walkLevel is one level: facts and element IDs in parallel, sorted by ID,
+// and the parents: all of them by node ID, or (first) the smallest one
+// aligned with facts.
 type walkLevel struct {
 	facts   []graph.NodeFacts
 	eids    []string
 	parents map[string][]string
+	first   []string
 }
 
 func (lv *walkLevel) sort() {
@@ -216,70 +247,200 @@ func (lv *walkLevel) sort() {
 	slices.SortFunc(idx, func(a, b int) int { return strings.Compare(lv.facts[a].ID, lv.facts[b].ID) })
 	facts := make([]graph.NodeFacts, len(idx))
 	eids := make([]string, len(idx))
+	var first []string
+	if lv.first != nil {
+		first = make([]string, len(idx))
+	}
 	for i, j := range idx {
 		facts[i], eids[i] = lv.facts[j], lv.eids[j]
+		if first != nil {
+			first[i] = lv.first[j]
+		}
 	}
-	lv.facts, lv.eids = facts, eids
+	lv.facts, lv.eids, lv.first = facts, eids, first
 }
 
-// expand reads the next level: the unvisited neighbours of the frontier,
-// their parents on the frontier (sorted; when ids, the frontier's IDs by
-// element ID, is given) and their facts, and marks them visited.
-func (s *Store) expand(ctx context.Context, ws, version, q string, frontier []string, ids map[string]string, visited map[string]bool) (*walkLevel, error) {
-	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		lv := &walkLevel{parents: map[string][]string{}}
-		elem := map[string]bool{}
-		byElem := map[string][]string{} // new node's element ID -> its parents' IDs
-		err := chunks(frontier, s.batch, func(b []string) error {
-			recs, err := run(ctx, tx, q, map[string]any{"ws": ws, "frontier": b})
-			for _, r := range recs {
-				v, _ := r.Get("pss")
-				pss, _ := v.([]any)
-				for i, e := range recStrs(r, "es") {
-					if visited[e] {
-						continue
-					}
-					if !elem[e] {
-						elem[e] = true
-						lv.eids = append(lv.eids, e)
-					}
-					if ids == nil || i >= len(pss) {
-						continue
-					}
-					ps, _ := pss[i].([]any)
-					for _, x := range ps {
-						p, _ := x.(string)
-						byElem[e] = append(byElem[e], ids[p])
-					}
+// walker is one Walk's state between levels.
+type walker struct {
+	s           *Store
+	ws, version string
+	q           string          // the level query
+	mode        int             // noParents, firstParents or allParents
+	visited     map[string]bool // element IDs of the nodes found so far
+}
+
+// levelPart is what one level query returns for a part of the frontier.
+type levelPart struct {
+	es []string // new nodes' element IDs
+	ps []any    // aligned with es: the first parent's position, or all of them
+}
+
+// expand reads the next level: the unvisited neighbours of the frontier
+// (element IDs), their parents on the frontier (when ids, the frontier's
+// node IDs in the same order, is given) and their facts, and marks them
+// visited.
+//
+// A large frontier is read in parts, up to Config.Parallel of them at once
+// in their own read transactions, so the server expands them on several
+// cores while the driver decodes. Each level was already its own
+// transaction; the parts are merged in frontier order (the same answer as
+// one query), after every part is read, so a retried part never counts
+// twice.
+func (w *walker) expand(ctx context.Context, frontier, ids []string) (*walkLevel, error) {
+	n := w.s.parts(len(frontier))
+	step := (len(frontier) + n - 1) / n
+	parts := make([]levelPart, n)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(w.s.parallel)
+	for k := range n {
+		b := frontier[k*step : min((k+1)*step, len(frontier))]
+		g.Go(func() error {
+			out, err := w.s.read(gctx, func(tx neo4j.ManagedTransaction) (any, error) {
+				recs, err := run(gctx, tx, w.q, map[string]any{"ws": w.ws, "frontier": b})
+				if err != nil || len(recs) == 0 {
+					return levelPart{}, err
 				}
+				v, _ := recs[0].Get("ps")
+				ps, _ := v.([]any)
+				return levelPart{es: recStrs(recs[0], "es"), ps: ps}, nil
+			})
+			if err != nil {
+				return err
 			}
-			return err
+			parts[k] = out.(levelPart)
+			return nil
 		})
-		if err != nil || len(elem) == 0 {
-			return lv, err
-		}
-		lv.facts, err = s.factsOf(ctx, tx, ws, version, lv.eids)
-		if err != nil {
-			return nil, err
-		}
-		for i, e := range lv.eids {
-			if ps := byElem[e]; len(ps) > 0 {
-				lv.parents[lv.facts[i].ID] = ps
-			}
-		}
-		return lv, nil
-	})
-	if err != nil {
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	lv := out.(*walkLevel)
+
+	lv := &walkLevel{}
+	var pos []int // with firstParents: the first parent's position, aligned with lv.eids
+	var all [][]int
+	var slot map[string]int // with allParents: index in lv.eids
+	if w.mode == allParents {
+		slot = map[string]int{}
+	}
+	for k, part := range parts {
+		off := k * step
+		for i, e := range part.es {
+			if w.visited[e] {
+				if slot == nil {
+					// An earlier level's node, or one an earlier part
+					// found (whose positions are smaller).
+					continue
+				}
+				j, ok := slot[e]
+				if !ok {
+					continue // an earlier level's
+				}
+				all[j] = appendPositions(all[j], part.ps, i, off)
+				continue
+			}
+			w.visited[e] = true
+			lv.eids = append(lv.eids, e)
+			switch w.mode {
+			case firstParents:
+				p := -1
+				if i < len(part.ps) {
+					if x, ok := part.ps[i].(int64); ok {
+						p = off + int(x)
+					}
+				}
+				pos = append(pos, p)
+			case allParents:
+				slot[e] = len(all)
+				all = append(all, appendPositions(nil, part.ps, i, off))
+			}
+		}
+	}
+	if len(lv.eids) == 0 {
+		return lv, nil
+	}
+	var err error
+	if lv.facts, err = w.s.facts(ctx, w.ws, w.version, lv.eids); err != nil {
+		return nil, err
+	}
+	// A node removed by a write since its level was read has no facts;
+	// the walk goes on without it.
+	if i := slices.IndexFunc(lv.facts, func(f graph.NodeFacts) bool { return f.ID == "" }); i >= 0 {
+		keep := 0
+		for j := range lv.facts {
+			if lv.facts[j].ID == "" {
+				continue
+			}
+			lv.facts[keep], lv.eids[keep] = lv.facts[j], lv.eids[j]
+			if pos != nil {
+				pos[keep] = pos[j]
+			}
+			if all != nil {
+				all[keep] = all[j]
+			}
+			keep++
+		}
+		lv.facts, lv.eids = lv.facts[:keep], lv.eids[:keep]
+		if pos != nil {
+			pos = pos[:keep]
+		}
+		if all != nil {
+			all = all[:keep]
+		}
+	}
+	switch w.mode {
+	case firstParents:
+		lv.first = make([]string, len(pos))
+		for i, p := range pos {
+			if p >= 0 && p < len(ids) {
+				lv.first[i] = ids[p]
+			}
+		}
+	case allParents:
+		lv.parents = make(map[string][]string, len(all))
+		for j, l := range all {
+			slices.Sort(l)
+			l = slices.Compact(l)
+			ps := make([]string, 0, len(l))
+			for _, p := range l {
+				if p < len(ids) {
+					ps = append(ps, ids[p])
+				}
+			}
+			lv.parents[lv.facts[j].ID] = ps
+		}
+	}
 	lv.sort()
-	for _, e := range lv.eids {
-		visited[e] = true
-	}
-	for id, ps := range lv.parents {
-		slices.Sort(ps)
-		lv.parents[id] = slices.Compact(ps)
-	}
 	return lv, nil
 }
+
+// appendPositions appends to l the parent positions ps[i] (a list) of a
+// part starting at off.
+func appendPositions(l []int, ps []any, i, off int) []int {
+	if i >= len(ps) {
+		return l
+	}
+	xs, _ := ps[i].([]any)
+	for _, x := range xs {
+		if p, ok := x.(int64); ok {
+			l = append(l, off+int(p))
+		}
+	}
+	return l
+}
+
+// parts returns how many parts a frontier of n nodes is read in: one per
+// batch, and, with Config.Parallel above 1, at least two per transaction
+// that may run at once, while every part still holds minPart nodes. A few
+// nodes of a frontier can have most of its neighbours (an organization
+// owns thousands of assets), so parts of equal size take unequal time;
+// twice as many parts as transactions keeps both busy.
+func (s *Store) parts(n int) int {
+	k := (n + s.batch - 1) / s.batch
+	if s.parallel > 1 {
+		k = max(k, min(2*s.parallel, n/minPart))
+	}
+	return max(k, 1)
+}
+
+// minPart is the smallest frontier part worth its own transaction.
+const minPart = 128
