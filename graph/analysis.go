@@ -139,23 +139,7 @@ func (e *Env) Threats() []*Threat {
 
 // Load loads the analysis environment of workspace ws.
 func (a *Analyzer) Load(ctx context.Context, ws string) (*Env, error) {
-	w, err := a.Store.Workspace(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	cat, err := a.Store.Catalog(ctx)
-	if err != nil {
-		return nil, err
-	}
-	orgs, err := a.Store.Orgs(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(orgs))
-	for i, o := range orgs {
-		ids[i] = o.ID
-	}
-	sts, err := a.Store.Statuses(ctx, ws, ids)
+	w, cat, orgs, sts, err := readEnv(ctx, a.Store, ws)
 	if err != nil {
 		return nil, err
 	}
@@ -164,6 +148,41 @@ func (a *Analyzer) Load(ctx context.Context, ws string) (*Env, error) {
 		st.ByOrg[s.Subject] = append(st.ByOrg[s.Subject], s)
 	}
 	return &Env{Workspace: w, Index: a.index(cat), Statuses: st, Orgs: orgs}, nil
+}
+
+// readEnv reads workspace ws, the catalog, the organizations and their
+// statuses: in one call where the store is an EnvReader.
+func readEnv(ctx context.Context, s Store, ws string) (Workspace, *Catalog, []Org, []ControlStatus, error) {
+	if r, ok := s.(EnvReader); ok {
+		return r.ReadEnv(ctx, ws)
+	}
+	w, err := s.Workspace(ctx, ws)
+	if err != nil {
+		return Workspace{}, nil, nil, nil, err
+	}
+	cat, err := s.Catalog(ctx)
+	if err != nil {
+		return Workspace{}, nil, nil, nil, err
+	}
+	orgs, err := s.Orgs(ctx, ws)
+	if err != nil {
+		return Workspace{}, nil, nil, nil, err
+	}
+	sts, err := s.Statuses(ctx, ws, OrgIDs(orgs))
+	if err != nil {
+		return Workspace{}, nil, nil, nil, err
+	}
+	return w, cat, orgs, sts, nil
+}
+
+// OrgIDs returns the organizations' IDs, in their order (never nil: an
+// empty list asks Statuses for no subject).
+func OrgIDs(orgs []Org) []string {
+	ids := make([]string, len(orgs))
+	for i, o := range orgs {
+		ids[i] = o.ID
+	}
+	return ids
 }
 
 // index returns the index of cat, reusing the last one while the store hands

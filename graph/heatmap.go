@@ -6,6 +6,9 @@ import (
 	"iter"
 	"slices"
 	"sort"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Pair is one (threat, asset) pair the analysis found: the threat reaches
@@ -96,21 +99,46 @@ func (a *Analyzer) pairs(ctx context.Context, env *Env, maxHops int) ([]Pair, er
 	// Each threat's pairs gather in run, are sorted by asset (with buf),
 	// and kept in a chunk of their exact size; one slice of the total size
 	// takes them all at the end (appending to it would copy it as it grows).
-	var run, buf []Pair
-	var chunks [][]Pair
-	total := 0
-	for _, t := range env.Threats() {
-		run = run[:0]
-		_, err := a.reach(ctx, env, t, maxHops, false, nil, func(r Reached) {
-			run = append(run, Pair{Threat: t.ID, Asset: r.Asset, Hops: r.Hops, Score: r.Score})
-		})
-		if err != nil {
+	// The threats are independent: a store that gains from concurrent
+	// reads (Concurrent) has several walked at once, each worker with its
+	// own run and buf; the chunks keep the threats' order.
+	threats := env.Threats()
+	chunks := make([][]Pair, len(threats))
+	var next atomic.Int64
+	work := func(ctx context.Context) error {
+		var run, buf []Pair
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= len(threats) {
+				return nil
+			}
+			t := threats[i]
+			run = run[:0]
+			_, err := a.reach(ctx, env, t, maxHops, false, nil, func(r Reached) {
+				run = append(run, Pair{Threat: t.ID, Asset: r.Asset, Hops: r.Hops, Score: r.Score})
+			})
+			if err != nil {
+				return err
+			}
+			sorted, spare := sortByAsset(run, buf)
+			chunks[i] = slices.Clone(sorted)
+			run, buf = sorted[:0], spare[:0]
+		}
+	}
+	if n := concurrency(a.Store); n > 1 {
+		g, gctx := errgroup.WithContext(ctx)
+		for range min(n, len(threats)) {
+			g.Go(func() error { return work(gctx) })
+		}
+		if err := g.Wait(); err != nil {
 			return nil, err
 		}
-		sorted, spare := sortByAsset(run, buf)
-		chunks = append(chunks, slices.Clone(sorted))
-		total += len(sorted)
-		run, buf = sorted[:0], spare[:0]
+	} else if err := work(ctx); err != nil {
+		return nil, err
+	}
+	total := 0
+	for _, c := range chunks {
+		total += len(c)
 	}
 	pairs := make([]Pair, 0, total)
 	for _, c := range chunks {

@@ -236,6 +236,31 @@ type Store interface {
 	Close() error
 }
 
+// Concurrent is implemented by stores whose reads gain from running at
+// once (a database server with cores of its own): whole-workspace analyses
+// then walk up to Concurrency() threats at a time, with the same answers.
+// Stores that do not implement it are walked one threat at a time.
+type Concurrent interface {
+	Concurrency() int
+}
+
+// concurrency returns how many walks the analysis runs at once on s.
+func concurrency(s Store) int {
+	if c, ok := s.(Concurrent); ok {
+		return max(c.Concurrency(), 1)
+	}
+	return 1
+}
+
+// EnvReader is implemented by stores that read what Analyzer.Load needs (a
+// workspace, the catalog, the workspace's organizations and their control
+// statuses) in one round trip instead of four. ReadEnv returns exactly what
+// Workspace, Catalog, Orgs and Statuses (of the organizations' IDs) return,
+// with the same errors, the workspace's first.
+type EnvReader interface {
+	ReadEnv(ctx context.Context, ws string) (Workspace, *Catalog, []Org, []ControlStatus, error)
+}
+
 // Versioned is implemented by stores that can tell cheaply whether what an
 // analysis of a workspace reads has changed: Version returns a new value
 // after every write to the workspace or the catalog. The analyzer caches

@@ -183,6 +183,12 @@ func (s *Store) fetchFacts(ctx context.Context, tx neo4j.ManagedTransaction, ws,
 
 var _ graph.Versioned = (*Store)(nil)
 
+var _ graph.Concurrent = (*Store)(nil)
+
+// Concurrency implements graph.Concurrent: as many walks at once as one
+// walk level may run read transactions (Config.Parallel).
+func (s *Store) Concurrency() int { return s.parallel }
+
 // Version implements graph.Versioned: the catalog's version token and the
 // workspace's data version, both stored in the database and replaced by
 // every PutCatalog, PutWorkspace and Write, so the analyzer's cache is

@@ -443,36 +443,41 @@ func (s *Store) Catalog(ctx context.Context) (*graph.Catalog, error) {
 		if err != nil {
 			return nil, err
 		}
-		v := recStr(recs[0], "v")
-		s.catMu.Lock()
-		c := s.cat
-		if v == "" || s.catVersion != v {
-			c = nil
-		}
-		s.catMu.Unlock()
-		if c != nil {
-			return c, nil
-		}
-		c = &graph.Catalog{}
-		for _, load := range []func(context.Context, neo4j.ManagedTransaction, *graph.Catalog) error{
-			layerKind.load, componentKind.load, incidentKind.load, riskSourceKind.load,
-			requirementKind.load, frameworkKind.load, threatKind.load, loadControls, loadMappings,
-		} {
-			if err := load(ctx, tx, c); err != nil {
-				return nil, err
-			}
-		}
-		if v != "" {
-			s.catMu.Lock()
-			s.cat, s.catVersion = c, v
-			s.catMu.Unlock()
-		}
-		return c, nil
+		return s.catalogIn(ctx, tx, recStr(recs[0], "v"))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("neo4jstore: read catalog: %w", err)
 	}
 	return out.(*graph.Catalog), nil
+}
+
+// catalogIn returns the catalog of version token v: the cached one, or the
+// one read in tx.
+func (s *Store) catalogIn(ctx context.Context, tx neo4j.ManagedTransaction, v string) (*graph.Catalog, error) {
+	s.catMu.Lock()
+	c := s.cat
+	if v == "" || s.catVersion != v {
+		c = nil
+	}
+	s.catMu.Unlock()
+	if c != nil {
+		return c, nil
+	}
+	c = &graph.Catalog{}
+	for _, load := range []func(context.Context, neo4j.ManagedTransaction, *graph.Catalog) error{
+		layerKind.load, componentKind.load, incidentKind.load, riskSourceKind.load,
+		requirementKind.load, frameworkKind.load, threatKind.load, loadControls, loadMappings,
+	} {
+		if err := load(ctx, tx, c); err != nil {
+			return nil, err
+		}
+	}
+	if v != "" {
+		s.catMu.Lock()
+		s.cat, s.catVersion = c, v
+		s.catMu.Unlock()
+	}
+	return c, nil
 }
 
 func loadControls(ctx context.Context, tx neo4j.ManagedTransaction, c *graph.Catalog) error {

@@ -135,28 +135,34 @@ func (s *Store) Orgs(ctx context.Context, ws string) ([]graph.Org, error) {
 		if err != nil {
 			return nil, err
 		}
-		entry := s.cache.entry(ws, version)
-		if orgs, ok := s.cache.cachedOrgs(entry); ok && version != "" {
-			return orgs, nil
-		}
-		recs, err := run(ctx, tx, "MATCH (n:"+orgLabel+" {workspace: $ws}) RETURN properties(n) AS p", map[string]any{"ws": ws})
-		if err != nil {
-			return nil, err
-		}
-		orgs := make([]graph.Org, len(recs))
-		for i, r := range recs {
-			orgs[i] = decOrg(recProps(r, "p"))
-		}
-		slices.SortFunc(orgs, func(a, b graph.Org) int { return strings.Compare(a.ID, b.ID) })
-		if version != "" {
-			s.cache.putOrgs(entry, orgs)
-		}
-		return orgs, nil
+		return s.orgsIn(ctx, tx, ws, version)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out.([]graph.Org), nil
+}
+
+// orgsIn returns workspace ws's organizations at data version version:
+// cached, or read in tx.
+func (s *Store) orgsIn(ctx context.Context, tx neo4j.ManagedTransaction, ws, version string) ([]graph.Org, error) {
+	entry := s.cache.entry(ws, version)
+	if orgs, ok := s.cache.cachedOrgs(entry); ok && version != "" {
+		return orgs, nil
+	}
+	recs, err := run(ctx, tx, "MATCH (n:"+orgLabel+" {workspace: $ws}) RETURN properties(n) AS p", map[string]any{"ws": ws})
+	if err != nil {
+		return nil, err
+	}
+	orgs := make([]graph.Org, len(recs))
+	for i, r := range recs {
+		orgs[i] = decOrg(recProps(r, "p"))
+	}
+	slices.SortFunc(orgs, func(a, b graph.Org) int { return strings.Compare(a.ID, b.ID) })
+	if version != "" {
+		s.cache.putOrgs(entry, orgs)
+	}
+	return orgs, nil
 }
 
 // assetFilter is the WHERE clause of an AssetQuery; every value is a
@@ -269,45 +275,52 @@ func (s *Store) Statuses(ctx context.Context, ws string, subjects []string) ([]g
 		if err != nil {
 			return nil, err
 		}
-		entry := s.cache.entry(ws, version)
-		key := ""
-		if subjects != nil {
-			key = strings.Join(slices.Compact(slices.Sorted(slices.Values(subjects))), "\x00")
-			if sts, ok := s.cache.cachedStatuses(entry, key); ok && version != "" {
-				return sts, nil
-			}
-		}
-		ret := " RETURN n.id AS subject, properties(x) AS p"
-		var recs []*neo4j.Record
-		if subjects == nil {
-			recs, err = run(ctx, tx, "MATCH (n:"+orgLabel+" {workspace: $ws})-[x:"+statusTypes()+"]->()"+ret+
-				" UNION ALL MATCH (n:"+assetLabel+" {workspace: $ws})-[x:"+statusTypes()+"]->()"+ret, map[string]any{"ws": ws})
-		} else {
-			ids := slices.Compact(slices.Sorted(slices.Values(subjects)))
-			err = chunks(ids, s.batch, func(b []string) error {
-				rs, err := run(ctx, tx, "UNWIND $ids AS id OPTIONAL MATCH (o:"+orgLabel+" {workspace: $ws, id: id}) OPTIONAL MATCH (a:"+assetLabel+" {workspace: $ws, id: id})"+
-					" WITH coalesce(o, a) AS n WHERE n IS NOT NULL MATCH (n)-[x:"+statusTypes()+"]->()"+ret, map[string]any{"ws": ws, "ids": b})
-				recs = append(recs, rs...)
-				return err
-			})
-		}
-		if err != nil {
-			return nil, err
-		}
-		var sts []graph.ControlStatus
-		for _, r := range recs {
-			sts = append(sts, decStatus(recStr(r, "subject"), recProps(r, "p")))
-		}
-		slices.SortFunc(sts, func(a, b graph.ControlStatus) int { return compareStatus(&a, &b) })
-		if subjects != nil && version != "" {
-			s.cache.putStatuses(entry, key, sts)
-		}
-		return sts, nil
+		return s.statusesIn(ctx, tx, ws, version, subjects)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out.([]graph.ControlStatus), nil
+}
+
+// statusesIn is Statuses at data version version: a subject list's
+// statuses are cached, the others read in tx.
+func (s *Store) statusesIn(ctx context.Context, tx neo4j.ManagedTransaction, ws, version string, subjects []string) ([]graph.ControlStatus, error) {
+	entry := s.cache.entry(ws, version)
+	key := ""
+	if subjects != nil {
+		key = strings.Join(slices.Compact(slices.Sorted(slices.Values(subjects))), "\x00")
+		if sts, ok := s.cache.cachedStatuses(entry, key); ok && version != "" {
+			return sts, nil
+		}
+	}
+	ret := " RETURN n.id AS subject, properties(x) AS p"
+	var recs []*neo4j.Record
+	var err error
+	if subjects == nil {
+		recs, err = run(ctx, tx, "MATCH (n:"+orgLabel+" {workspace: $ws})-[x:"+statusTypes()+"]->()"+ret+
+			" UNION ALL MATCH (n:"+assetLabel+" {workspace: $ws})-[x:"+statusTypes()+"]->()"+ret, map[string]any{"ws": ws})
+	} else {
+		ids := slices.Compact(slices.Sorted(slices.Values(subjects)))
+		err = chunks(ids, s.batch, func(b []string) error {
+			rs, err := run(ctx, tx, "UNWIND $ids AS id OPTIONAL MATCH (o:"+orgLabel+" {workspace: $ws, id: id}) OPTIONAL MATCH (a:"+assetLabel+" {workspace: $ws, id: id})"+
+				" WITH coalesce(o, a) AS n WHERE n IS NOT NULL MATCH (n)-[x:"+statusTypes()+"]->()"+ret, map[string]any{"ws": ws, "ids": b})
+			recs = append(recs, rs...)
+			return err
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	var sts []graph.ControlStatus
+	for _, r := range recs {
+		sts = append(sts, decStatus(recStr(r, "subject"), recProps(r, "p")))
+	}
+	slices.SortFunc(sts, func(a, b graph.ControlStatus) int { return compareStatus(&a, &b) })
+	if subjects != nil && version != "" {
+		s.cache.putStatuses(entry, key, sts)
+	}
+	return sts, nil
 }
 
 // Entries returns the nodes in any of the cells, sorted by ID.

@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 	t.Run("Errors", func(t *testing.T) { runErrorCases(t, open) })
 	t.Run("Write", func(t *testing.T) { runWriteCases(t, open) })
 	t.Run("Lookups", func(t *testing.T) { runLookupCases(t, open) })
+	t.Run("EnvReader", func(t *testing.T) { testEnvReader(t, open) })
 	t.Run("Generated", func(t *testing.T) { testGenerated(t, open) })
 	t.Run("SmallGenerated", func(t *testing.T) { testSmallGenerated(t, open) })
 	t.Run("Differential", func(t *testing.T) { testDifferential(t, open) })

@@ -1,0 +1,86 @@
+package graph_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"sync/atomic"
+	"testing"
+
+	"cpsfgraph/graph"
+	"cpsfgraph/graph/memstore"
+	"cpsfgraph/graph/storetest"
+)
+
+// concurrentStore makes a store graph.Concurrent, so the analysis walks
+// several threats at once on it.
+type concurrentStore struct {
+	graph.Store
+	n int
+}
+
+func (c concurrentStore) Concurrency() int { return c.n }
+
+// failingStore fails the walks after the first few.
+type failingStore struct {
+	concurrentStore
+	walks atomic.Int32
+}
+
+var errWalk = errors.New("walk failed")
+
+func (f *failingStore) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn func(graph.Level) bool) error {
+	if f.walks.Add(1) > 3 {
+		return errWalk
+	}
+	return f.concurrentStore.Walk(ctx, ws, spec, fn)
+}
+
+// TestConcurrentPairs: walking threats at once (a graph.Concurrent store)
+// gives exactly the pairs and heat-map of walking them one at a time, and
+// a failing walk fails the whole computation.
+func TestConcurrentPairs(t *testing.T) {
+	ctx := context.Background()
+	cat, w, b := storetest.Generate(7, 1500)
+	mem := memstore.New()
+	if _, err := storetest.Load(ctx, mem, cat, w, b); err != nil {
+		t.Fatal(err)
+	}
+	seq := graph.NewAnalyzer(mem)
+	env, err := seq.Load(ctx, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := seq.Pairs(ctx, env, graph.DefaultMaxHops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 1000 {
+		t.Fatalf("the generated graph gives %d pairs; want a graph with many", len(want))
+	}
+	wantIPA, err := seq.HeatmapIPA(ctx, w.ID, graph.DefaultMaxHops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{2, 3, 64} {
+		a := graph.NewAnalyzer(concurrentStore{mem, n})
+		got, err := a.Pairs(ctx, env, graph.DefaultMaxHops)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("concurrency %d: %d pairs differ from the %d of one walk at a time", n, len(got), len(want))
+		}
+		ipa, err := a.HeatmapIPA(ctx, w.ID, graph.DefaultMaxHops)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(ipa, wantIPA) {
+			t.Errorf("concurrency %d: the IPA heat-map differs from one walk at a time", n)
+		}
+	}
+	f := &failingStore{concurrentStore: concurrentStore{mem, 3}}
+	if _, err := graph.NewAnalyzer(f).Pairs(ctx, env, graph.DefaultMaxHops); !errors.Is(err, errWalk) {
+		t.Errorf("a failing walk: Pairs error %v, want %v", err, errWalk)
+	}
+}
