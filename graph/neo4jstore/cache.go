@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 
@@ -24,6 +25,7 @@ import (
 
 type wsFacts struct {
 	version  string
+	warming  bool // warm has been started for this entry
 	byElem   map[string]graph.NodeFacts
 	orgs     []graph.Org // Orgs, when orgsOK
 	orgsOK   bool
@@ -146,6 +148,9 @@ func (s *Store) facts(ctx context.Context, ws, version string, eids []string) ([
 // fetchFacts reads in tx the facts of the eids not ok in the cache into
 // out, and caches them.
 func (s *Store) fetchFacts(ctx context.Context, tx neo4j.ManagedTransaction, ws, version string, eids []string, out []graph.NodeFacts, ok []bool, entry *wsFacts) ([]graph.NodeFacts, error) {
+	if version != "" && slices.Contains(ok, false) {
+		s.startWarm(ws, entry)
+	}
 	var missing []string
 	at := map[string]int{}
 	for i, e := range eids {
@@ -180,6 +185,68 @@ func (s *Store) fetchFacts(ctx context.Context, tx neo4j.ManagedTransaction, ws,
 	}
 	return out, nil
 }
+
+// Warming. The first read that misses the cache of a workspace's data
+// version starts, once per version, a background load of the facts of all
+// the workspace's nodes into that version's entry, in pages of BatchSize
+// by the ID index. The read that started it goes on as before (reading what
+// it misses); later walks find every node cached. A cold walk of 15,000
+// nodes of the synthetic enterprise spends about 175 ms reading facts, the
+// whole 100k-node workspace loads in about a second. The facts of a
+// workspace are what its heat-map caches anyway. A write gives the
+// workspace a new version and so a new entry; a warm of an old version
+// stops at its next page. Close stops a running warm.
+func (s *Store) startWarm(ws string, entry *wsFacts) {
+	s.cache.mu.Lock()
+	started := entry.warming
+	entry.warming = true
+	s.cache.mu.Unlock()
+	if started || s.noWarm {
+		return
+	}
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		_ = s.warm(s.bgCtx, ws, entry)
+	}()
+}
+
+// warm loads every node's facts of workspace ws into entry, while the
+// workspace's version is still entry's.
+func (s *Store) warm(ctx context.Context, ws string, entry *wsFacts) error {
+	for _, q := range []struct{ label, order string }{{orgLabel, graph.PropID}, {assetLabel, propIDKey}} {
+		after := ""
+		for {
+			out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+				v, err := wsVersion(ctx, tx, ws)
+				if err != nil || v != entry.version {
+					return nil, errStaleWarm
+				}
+				recs, err := run(ctx, tx, "MATCH (n:"+q.label+" {workspace: $ws}) WHERE n."+q.order+" > $after "+
+					"WITH n ORDER BY n."+q.order+" LIMIT $limit"+factsBody+", max(n."+q.order+") AS last", map[string]any{"ws": ws, "after": after, "limit": s.batch})
+				if err != nil || len(recs) == 0 {
+					return nil, err
+				}
+				fs, es := nodeFacts(recs[0])
+				s.cache.put(entry, es, fs)
+				last, _ := recs[0].Get("last")
+				l, _ := last.(string)
+				return l, nil
+			})
+			if err != nil {
+				return err
+			}
+			l, _ := out.(string)
+			if l == "" || l == after {
+				break
+			}
+			after = l
+		}
+	}
+	return nil
+}
+
+var errStaleWarm = errors.New("neo4jstore: workspace changed while warming its facts")
 
 var _ graph.Versioned = (*Store)(nil)
 

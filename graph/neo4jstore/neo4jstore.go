@@ -61,6 +61,9 @@ type Config struct {
 	// once on parts of a large frontier (0 = DefaultParallel, 1 = one at a
 	// time).
 	Parallel int
+	// NoWarm turns off the background load of a workspace's node facts
+	// that the first cache miss of its data version starts (see cache.go).
+	NoWarm bool
 }
 
 // DefaultParallel is the number of read transactions a walk level runs at
@@ -106,6 +109,11 @@ type Store struct {
 	batch    int
 	parallel int // Config.Parallel or its default
 	cache    factsCache
+	noWarm   bool // Config.NoWarm
+
+	bgCtx  context.Context // background work (warming the facts cache), cancelled by Close
+	bgStop context.CancelFunc
+	bg     sync.WaitGroup
 
 	catMu      sync.Mutex
 	cat        *graph.Catalog // cached catalog of version catVersion
@@ -141,16 +149,17 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo4jstore: Neo4j URI %q: %w", cfg.URI, err)
 	}
-	s := &Store{cfg: cfg, driver: drv, batch: cfg.BatchSize, parallel: cmp.Or(cfg.Parallel, DefaultParallel)}
+	s := &Store{cfg: cfg, driver: drv, batch: cfg.BatchSize, parallel: cmp.Or(cfg.Parallel, DefaultParallel), noWarm: cfg.NoWarm}
+	s.bgCtx, s.bgStop = context.WithCancel(context.Background())
 	if s.batch == 0 {
 		s.batch = DefaultBatchSize
 	}
 	if err := drv.VerifyConnectivity(ctx); err != nil {
-		drv.Close(context.Background())
+		s.Close()
 		return nil, s.connError(err)
 	}
 	if err := s.Migrate(ctx); err != nil {
-		drv.Close(context.Background())
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -174,6 +183,8 @@ func (s *Store) connError(err error) error {
 
 // Close releases the driver and its connections.
 func (s *Store) Close() error {
+	s.bgStop()
+	s.bg.Wait()
 	return s.driver.Close(context.Background())
 }
 

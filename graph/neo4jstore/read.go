@@ -30,7 +30,10 @@ func edgeTypes() string {
 // each node: the properties the facts use, whether it is an organization,
 // its element ID and its statuses.
 var factsTail = `
-	WITH DISTINCT n
+	WITH DISTINCT n` + factsBody
+
+// factsBody is factsTail after the DISTINCT.
+var factsBody = `
 	OPTIONAL MATCH (n)-[s:` + statusTypes() + `]->()
 	WITH n, collect(properties(s)) AS ss
 	RETURN collect({p: n{.id, .name, .component, .layers, .owner, .importance, .c, .i, .a}, org: n:` + orgLabel + `, e: elementId(n), ss: ss}) AS fs`

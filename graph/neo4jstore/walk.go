@@ -1,7 +1,9 @@
 package neo4jstore
 
 import (
+	"cmp"
 	"context"
+	"encoding/binary"
 	"slices"
 	"strings"
 
@@ -240,21 +242,39 @@ type walkLevel struct {
 }
 
 func (lv *walkLevel) sort() {
-	idx := make([]int, len(lv.facts))
-	for i := range idx {
-		idx[i] = i
+	// Sort keys contiguous in memory, then permute: a level holds up to
+	// tens of thousands of nodes. A key leads with the ID's first 8 bytes
+	// as a big-endian integer, so most comparisons are one integer
+	// comparison; equal prefixes compare the IDs (Go's byte order, as
+	// strings.Compare).
+	type key struct {
+		pre uint64
+		id  string
+		i   int
 	}
-	slices.SortFunc(idx, func(a, b int) int { return strings.Compare(lv.facts[a].ID, lv.facts[b].ID) })
-	facts := make([]graph.NodeFacts, len(idx))
-	eids := make([]string, len(idx))
+	keys := make([]key, len(lv.facts))
+	for i := range lv.facts {
+		id := lv.facts[i].ID
+		var b [8]byte
+		copy(b[:], id)
+		keys[i] = key{binary.BigEndian.Uint64(b[:]), id, i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := cmp.Compare(a.pre, b.pre); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	facts := make([]graph.NodeFacts, len(keys))
+	eids := make([]string, len(keys))
 	var first []string
 	if lv.first != nil {
-		first = make([]string, len(idx))
+		first = make([]string, len(keys))
 	}
-	for i, j := range idx {
-		facts[i], eids[i] = lv.facts[j], lv.eids[j]
+	for i, k := range keys {
+		facts[i], eids[i] = lv.facts[k.i], lv.eids[k.i]
 		if first != nil {
-			first[i] = lv.first[j]
+			first[i] = lv.first[k.i]
 		}
 	}
 	lv.facts, lv.eids, lv.first = facts, eids, first
