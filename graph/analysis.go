@@ -196,6 +196,33 @@ func (a *Analyzer) index(cat *Catalog) *Index {
 	return a.ix
 }
 
+// loadWithAsset loads workspace ws's environment and its asset id, at once
+// on a Concurrent store (two round trips in the time of one), with Load's
+// error first.
+func (a *Analyzer) loadWithAsset(ctx context.Context, ws, id string) (*Env, Asset, error) {
+	if concurrency(a.Store) == 1 {
+		env, err := a.Load(ctx, ws)
+		if err != nil {
+			return nil, Asset{}, err
+		}
+		asset, err := a.Store.Asset(ctx, ws, id)
+		return env, asset, err
+	}
+	var asset Asset
+	var aerr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		asset, aerr = a.Store.Asset(ctx, ws, id)
+	}()
+	env, err := a.Load(ctx, ws)
+	<-done
+	if err != nil {
+		return nil, Asset{}, err
+	}
+	return env, asset, aerr
+}
+
 // ThreatsReaching answers which threats reach asset id of workspace ws
 // within maxHops, with their IPA scores and paths, every hop annotated with
 // its coverage.
@@ -204,11 +231,7 @@ func (a *Analyzer) ThreatsReaching(ctx context.Context, ws, id string, opt Reach
 	if err != nil {
 		return nil, err
 	}
-	env, err := a.Load(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	asset, err := a.Store.Asset(ctx, ws, id)
+	env, asset, err := a.loadWithAsset(ctx, ws, id)
 	if err != nil {
 		return nil, err
 	}

@@ -84,3 +84,33 @@ func TestConcurrentPairs(t *testing.T) {
 		t.Errorf("a failing walk: Pairs error %v, want %v", err, errWalk)
 	}
 }
+
+// TestConcurrentThreatsReaching: on a graph.Concurrent store the
+// environment and the asset are read at once, with the same answers and
+// the workspace's error before the asset's.
+func TestConcurrentThreatsReaching(t *testing.T) {
+	ctx := context.Background()
+	cat, w, b := storetest.Generate(7, 600)
+	mem := memstore.New()
+	if _, err := storetest.Load(ctx, mem, cat, w, b); err != nil {
+		t.Fatal(err)
+	}
+	seq, conc := graph.NewAnalyzer(mem), graph.NewAnalyzer(concurrentStore{mem, 2})
+	for _, id := range storetest.SampleAssets(b, 10) {
+		want, err := seq.ThreatsReaching(ctx, w.ID, id, graph.ReachOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := conc.ThreatsReaching(ctx, w.ID, id, graph.ReachOptions{})
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("ThreatsReaching(%s) on a Concurrent store differs (error %v)", id, err)
+		}
+	}
+	var nf *graph.NotFoundError
+	if _, err := conc.ThreatsReaching(ctx, "no-such-ws", "no-such-asset", graph.ReachOptions{}); !errors.As(err, &nf) || nf.Kind != "workspace" {
+		t.Errorf("unknown workspace and asset: error %v, want the workspace's *NotFoundError", err)
+	}
+	if _, err := conc.ThreatsReaching(ctx, w.ID, "no-such-asset", graph.ReachOptions{}); !errors.As(err, &nf) || nf.ID != "no-such-asset" {
+		t.Errorf("unknown asset: error %v, want its *NotFoundError", err)
+	}
+}

@@ -265,19 +265,35 @@ func (lv *walkLevel) sort() {
 		}
 		return strings.Compare(a.id, b.id)
 	})
-	facts := make([]graph.NodeFacts, len(keys))
-	eids := make([]string, len(keys))
-	var first []string
-	if lv.first != nil {
-		first = make([]string, len(keys))
-	}
-	for i, k := range keys {
-		facts[i], eids[i] = lv.facts[k.i], lv.eids[k.i]
-		if first != nil {
-			first[i] = lv.first[k.i]
+	// Permute in place, cycle by cycle (keys[i].i is where position i's
+	// node is now; a placed position is marked -1).
+	for i := range keys {
+		if keys[i].i < 0 || keys[i].i == i {
+			continue
+		}
+		f, e := lv.facts[i], lv.eids[i]
+		var p string
+		if lv.first != nil {
+			p = lv.first[i]
+		}
+		j := i
+		for {
+			k := keys[j].i
+			keys[j].i = -1
+			if k == i {
+				lv.facts[j], lv.eids[j] = f, e
+				if lv.first != nil {
+					lv.first[j] = p
+				}
+				break
+			}
+			lv.facts[j], lv.eids[j] = lv.facts[k], lv.eids[k]
+			if lv.first != nil {
+				lv.first[j] = lv.first[k]
+			}
+			j = k
 		}
 	}
-	lv.facts, lv.eids, lv.first = facts, eids, first
 }
 
 // walker is one Walk's state between levels.
