@@ -299,3 +299,23 @@ func TestMemoryLimitPerCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestNeo4jTuningEnv: a bad NEO4J_BATCH_SIZE or NEO4J_PARALLEL is refused
+// by name before any connection is tried.
+func TestNeo4jTuningEnv(t *testing.T) {
+	for _, v := range []string{"NEO4J_BATCH_SIZE", "NEO4J_PARALLEL"} {
+		t.Run(v, func(t *testing.T) {
+			var out, errb syncBuf
+			env := &cli{stdout: &out, stderr: &errb, getenv: func(k string) string {
+				if k == v {
+					return "zero"
+				}
+				return ""
+			}}
+			code := run(context.Background(), env, []string{"migrate", "--store", "bolt://127.0.0.1:1"})
+			if code == 0 || !strings.Contains(errb.String(), v+`="zero"`) || strings.Contains(errb.String(), "127.0.0.1:1") {
+				t.Errorf("%s=zero: exit %d, stderr %q; want a failure naming the variable, not the server", v, code, errb.String())
+			}
+		})
+	}
+}
