@@ -364,15 +364,22 @@ func (w *writer) lookupNodes(ctx context.Context) error {
 	return nil
 }
 
+// edgeEnds returns edge k's (constant) type and the element IDs of its
+// ends; ok is false when the type is unknown or an end does not exist (yet).
+func (w *writer) edgeEnds(k graph.EdgeKey) (typ graph.RelType, a, b string, ok bool) {
+	typ, okT := edgeType(k.Type)
+	a, okA := w.eid[k.From]
+	b, okB := w.eid[k.To]
+	return typ, a, b, okT && okA && okB
+}
+
 // edgeRows groups staged edge keys by (constant) type, as rows naming the
 // element IDs of both ends; keys whose ends do not exist (yet) are left out.
 func (w *writer) edgeRows(keys []graph.EdgeKey, props func(graph.EdgeKey) map[string]any) map[graph.RelType][]map[string]any {
 	out := map[graph.RelType][]map[string]any{}
 	for i, k := range keys {
-		typ, ok := edgeType(k.Type)
-		a, okA := w.eid[k.From]
-		b, okB := w.eid[k.To]
-		if !ok || !okA || !okB {
+		typ, a, b, ok := w.edgeEnds(k)
+		if !ok {
 			continue
 		}
 		r := map[string]any{"i": i, "a": a, "b": b}
@@ -545,10 +552,8 @@ func (w *writer) putEdges(ctx context.Context) error {
 	// New edges as positional rows [a, b, the values of edgeKeys...].
 	byType := map[graph.RelType][]any{}
 	for _, k := range fresh {
-		typ, ok := edgeType(k.Type)
-		a, okA := w.eid[k.From]
-		b, okB := w.eid[k.To]
-		if !ok || !okA || !okB {
+		typ, a, b, ok := w.edgeEnds(k)
+		if !ok {
 			continue
 		}
 		byType[typ] = append(byType[typ], row(append(make([]any, 0, 2+len(edgeKeys)), a, b), edgeKeys, enc(k)))
