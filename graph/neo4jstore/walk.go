@@ -175,8 +175,6 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 		return nil
 	}
 	lv.sort()
-	// The visited set, by element ID, holds the stamp of the level read
-	// that found each node (see expand).
 	w := &walker{s: s, ws: ws, version: version, q: qs[mode], mode: mode, visited: make(map[string]bool, len(lv.eids))}
 	for _, e := range lv.eids {
 		w.visited[e] = true
@@ -329,7 +327,7 @@ func (w *walker) expand(ctx context.Context, frontier, ids []string) (*walkLevel
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(w.s.parallel)
 	for k := range n {
-		b := frontier[k*step : min((k+1)*step, len(frontier))]
+		b := frontier[min(k*step, len(frontier)):min((k+1)*step, len(frontier))]
 		g.Go(func() error {
 			out, err := w.s.read(gctx, func(tx neo4j.ManagedTransaction) (any, error) {
 				recs, err := run(gctx, tx, w.q, map[string]any{"ws": w.ws, "frontier": b})
