@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -63,21 +64,14 @@ func openStore(ctx context.Context, env *cli, o *storeOptions, create bool) (gra
 		}
 		return memstore.Open(path)
 	case "bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc":
-		pw := *o.password
-		if pw == "" {
-			pw = env.getenv("NEO4J_PASSWORD")
+		// The flags name the user and database; the variables give the
+		// password (unless --neo4j-password does) and the tuning.
+		vars, err := neo4jstore.ConfigFrom(env.getenv)
+		if err != nil {
+			return nil, usagef("%v", err)
 		}
-		cfg := neo4jstore.Config{URI: uri, Username: *o.user, Password: pw, Database: *o.database}
-		if v := env.getenv("NEO4J_BATCH_SIZE"); v != "" {
-			if _, err := fmt.Sscan(v, &cfg.BatchSize); err != nil || cfg.BatchSize < 1 {
-				return nil, usagef("NEO4J_BATCH_SIZE=%q: want a positive integer", v)
-			}
-		}
-		if v := env.getenv("NEO4J_PARALLEL"); v != "" {
-			if _, err := fmt.Sscan(v, &cfg.Parallel); err != nil || cfg.Parallel < 1 {
-				return nil, usagef("NEO4J_PARALLEL=%q: want a positive integer", v)
-			}
-		}
+		cfg := neo4jstore.Config{URI: uri, Username: *o.user, Password: cmp.Or(*o.password, vars.Password), Database: *o.database,
+			BatchSize: vars.BatchSize, Parallel: vars.Parallel}
 		return neo4jstore.Open(ctx, cfg)
 	}
 	return nil, usagef("store %q: unknown scheme %q (want file:, bolt:// or neo4j://)", uri, scheme)

@@ -77,26 +77,28 @@ const DefaultRetryTime = 30 * time.Second
 
 // ConfigFromEnv reads NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD,
 // NEO4J_DATABASE, NEO4J_BATCH_SIZE and NEO4J_PARALLEL.
-func ConfigFromEnv() (Config, error) {
+func ConfigFromEnv() (Config, error) { return ConfigFrom(os.Getenv) }
+
+// ConfigFrom is ConfigFromEnv reading the variables through getenv (the
+// command line passes its own, so that its tests need no environment).
+func ConfigFrom(getenv func(string) string) (Config, error) {
 	c := Config{
-		URI:      os.Getenv("NEO4J_URI"),
-		Username: os.Getenv("NEO4J_USERNAME"),
-		Password: os.Getenv("NEO4J_PASSWORD"),
-		Database: os.Getenv("NEO4J_DATABASE"),
+		URI:      getenv("NEO4J_URI"),
+		Username: getenv("NEO4J_USERNAME"),
+		Password: getenv("NEO4J_PASSWORD"),
+		Database: getenv("NEO4J_DATABASE"),
 	}
-	if v := os.Getenv("NEO4J_BATCH_SIZE"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return c, fmt.Errorf("neo4jstore: NEO4J_BATCH_SIZE=%q: want a positive integer", v)
+	for _, v := range []struct {
+		name string
+		to   *int
+	}{{"NEO4J_BATCH_SIZE", &c.BatchSize}, {"NEO4J_PARALLEL", &c.Parallel}} {
+		if x := getenv(v.name); x != "" {
+			n, err := strconv.Atoi(x)
+			if err != nil || n < 1 {
+				return c, fmt.Errorf("neo4jstore: %s=%q: want a positive integer", v.name, x)
+			}
+			*v.to = n
 		}
-		c.BatchSize = n
-	}
-	if v := os.Getenv("NEO4J_PARALLEL"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return c, fmt.Errorf("neo4jstore: NEO4J_PARALLEL=%q: want a positive integer", v)
-		}
-		c.Parallel = n
 	}
 	return c, nil
 }
