@@ -139,16 +139,9 @@ func (s *Store) Walk(ctx context.Context, ws string, spec graph.WalkSpec, fn fun
 				return &graph.NotFoundError{Kind: "workspace", ID: ws}
 			}
 			version = recStr(recs[0], "v")
-			v, _ := recs[0].Get("rows")
-			rows, _ := v.([]any)
-			for _, x := range rows {
-				pair, _ := x.([]any)
-				if len(pair) != 2 {
-					continue
-				}
-				id, _ := pair[0].(string)
-				if e, _ := pair[1].(string); e != "" {
-					elem[id] = e
+			for _, p := range idPairs(recs) {
+				if p[1] != "" {
+					elem[p[0]] = p[1]
 				}
 			}
 			return nil
@@ -465,9 +458,9 @@ func appendPositions(l []int, ps []any, i, off int) []int {
 // parts returns how many parts a frontier of n nodes is read in: one per
 // batch, and, with Config.Parallel above 1, at least two per transaction
 // that may run at once, while every part still holds minPart nodes. A few
-// nodes of a frontier can have most of its neighbours (an organization
-// owns thousands of assets), so parts of equal size take unequal time;
-// twice as many parts as transactions keeps both busy.
+// nodes of a frontier can have most of its neighbours (a network segment
+// CONNECTS_TO thousands of hosts), so parts of equal size take unequal
+// time; twice as many parts as transactions keeps both busy.
 func (s *Store) parts(n int) int {
 	k := (n + s.batch - 1) / s.batch
 	if s.parallel > 1 {

@@ -269,15 +269,18 @@ func flat(recs []*neo4j.Record) []props {
 	return out
 }
 
-// flatLists returns the lists of the "rows" lists of the records.
-func flatLists(recs []*neo4j.Record) [][]any {
-	var out [][]any
+// idPairs returns the [ID, element ID] pairs of the "rows" lists of the
+// records (the element ID "" where the query found no node).
+func idPairs(recs []*neo4j.Record) [][2]string {
+	var out [][2]string
 	for _, r := range recs {
 		v, _ := r.Get("rows")
 		l, _ := v.([]any)
 		for _, x := range l {
-			if row, ok := x.([]any); ok {
-				out = append(out, row)
+			if pair, ok := x.([]any); ok && len(pair) == 2 {
+				id, _ := pair[0].(string)
+				e, _ := pair[1].(string)
+				out = append(out, [2]string{id, e})
 			}
 		}
 	}
@@ -515,12 +518,8 @@ func (w *writer) putNodes(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		for _, r := range flatLists(recs) {
-			if len(r) == 2 {
-				id, _ := r[0].(string)
-				e, _ := r[1].(string)
-				w.eid[id] = e
-			}
+		for _, p := range idPairs(recs) {
+			w.eid[p[0]] = p[1]
 		}
 	}
 	return nil
