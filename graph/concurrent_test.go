@@ -36,16 +36,23 @@ func (f *failingStore) Walk(ctx context.Context, ws string, spec graph.WalkSpec,
 	return f.concurrentStore.Walk(ctx, ws, spec, fn)
 }
 
+// generated loads storetest's generated graph of size nodes into a memstore.
+func generated(t *testing.T, size int) (*memstore.Store, graph.Workspace, graph.Batch) {
+	t.Helper()
+	cat, w, b := storetest.Generate(7, size)
+	mem := memstore.New()
+	if _, err := storetest.Load(context.Background(), mem, cat, w, b); err != nil {
+		t.Fatal(err)
+	}
+	return mem, w, b
+}
+
 // TestConcurrentPairs: walking threats at once (a graph.Concurrent store)
 // gives exactly the pairs and heat-map of walking them one at a time, and
 // a failing walk fails the whole computation.
 func TestConcurrentPairs(t *testing.T) {
 	ctx := context.Background()
-	cat, w, b := storetest.Generate(7, 1500)
-	mem := memstore.New()
-	if _, err := storetest.Load(ctx, mem, cat, w, b); err != nil {
-		t.Fatal(err)
-	}
+	mem, w, _ := generated(t, 1500)
 	seq := graph.NewAnalyzer(mem)
 	env, err := seq.Load(ctx, w.ID)
 	if err != nil {
@@ -90,11 +97,7 @@ func TestConcurrentPairs(t *testing.T) {
 // the workspace's error before the asset's.
 func TestConcurrentThreatsReaching(t *testing.T) {
 	ctx := context.Background()
-	cat, w, b := storetest.Generate(7, 600)
-	mem := memstore.New()
-	if _, err := storetest.Load(ctx, mem, cat, w, b); err != nil {
-		t.Fatal(err)
-	}
+	mem, w, b := generated(t, 600)
 	seq, conc := graph.NewAnalyzer(mem), graph.NewAnalyzer(concurrentStore{mem, 2})
 	for _, id := range storetest.SampleAssets(b, 10) {
 		want, err := seq.ThreatsReaching(ctx, w.ID, id, graph.ReachOptions{})
